@@ -1,0 +1,144 @@
+# pipetop — a plain Makefile; every library is found with pkg-config.
+#
+#   make            build ./pipetop (and the fake cloud used by tests and the demo)
+#   make deps       install the Debian packages the build and tests need
+#   make check      build and run every test; non-zero on any failure
+#   make asan       the same tests under AddressSanitizer + UBSan
+#   make lint       layer rules and banned functions;  make format-check: clang-format
+#
+# Sources are picked up by wildcard: a new core/x.c joins libcore, a new tests/unit/test_x.c
+# becomes one more test binary, a new tests/integration/*.sh one more integration test.
+
+CC      ?= cc
+BUILD   ?= build
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+PREFIX  ?= /usr/local
+
+PKG_CORE  := libcurl jansson openssl expat zlib inih
+PKG_STATE := sqlite3
+PKG_TUI   := ncursesw
+PKG_TEST  := cmocka libmicrohttpd
+
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wwrite-strings -Wpointer-arith -Wundef -Wimplicit-fallthrough
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+
+pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. $(WARN) -MMD -MP \
+               -DPIPETOP_VERSION='"$(VERSION)"' -DPIPETOP_REVISION='"$(GIT_REV)"'
+ALL_CFLAGS  := $(BASE_CFLAGS) $(call pc_cflags,$(PKG_CORE) $(PKG_STATE) $(PKG_TUI)) $(CFLAGS)
+TEST_CFLAGS := $(ALL_CFLAGS) $(call pc_cflags,$(PKG_TEST))
+LIBS        := $(call pc_libs,$(PKG_TUI) $(PKG_STATE) $(PKG_CORE)) -lpthread -lm
+TEST_LIBS   := $(call pc_libs,$(PKG_TEST)) $(LIBS)
+
+CORE_SRC  := $(sort $(wildcard core/*.c))
+STATE_SRC := $(sort $(wildcard state/*.c))
+TUI_SRC   := $(sort $(filter-out tui/main.c,$(wildcard tui/*.c)))
+FAKE_SRC  := $(sort $(wildcard tests/fakecloud/*.c))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_HELP := $(sort $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
+
+CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
+STATE_OBJ := $(STATE_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ   := $(TUI_SRC:%.c=$(BUILD)/%.o)
+FAKE_OBJ  := $(FAKE_SRC:%.c=$(BUILD)/%.o)
+HELP_OBJ  := $(UNIT_HELP:%.c=$(BUILD)/%.o)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+LIBCORE  := $(BUILD)/libcore.a
+LIBSTATE := $(BUILD)/libstate.a
+LIBTUI   := $(BUILD)/libtui.a
+
+.PHONY: all deps check unit integration asan lint format format-check clean install demo
+.DEFAULT_GOAL := all
+
+FAKE_ALL := $(if $(FAKE_SRC),tests/fakecloud/fakecloud)
+FAKE_BIN := $(if $(FAKE_SRC),$(BUILD)/fakecloud)
+
+all: pipetop $(FAKE_ALL)
+
+deps:
+	@sh tests/tools/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+
+$(LIBCORE): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBSTATE): $(STATE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBTUI): $(TUI_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/pipetop: $(BUILD)/tui/main.o $(LIBTUI) $(LIBSTATE) $(LIBCORE)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/fakecloud: $(FAKE_OBJ) $(LIBCORE)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(HELP_OBJ) $(LIBTUI) $(LIBSTATE) $(LIBCORE)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# The default build leaves the binaries where the README says they are.
+pipetop: $(BUILD)/pipetop
+	cp $< $@
+tests/fakecloud/fakecloud: $(BUILD)/fakecloud
+	cp $< $@
+
+unit: $(UNIT_BIN)
+	@BUILD=$(BUILD) sh tests/tools/run-unit.sh $(UNIT_BIN)
+
+integration: $(BUILD)/pipetop $(FAKE_BIN)
+	@PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
+	    sh tests/tools/run-integration.sh
+
+check: all $(UNIT_BIN) $(BUILD)/pipetop $(FAKE_BIN)
+	@BUILD=$(BUILD) PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
+	    sh tests/tools/run-all.sh $(UNIT_BIN)
+
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
+	    build-asan/pipetop $(if $(FAKE_SRC),build-asan/fakecloud) \
+	    $(UNIT_BIN:$(BUILD)/%=build-asan/%)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    BUILD=build-asan PIPETOP=$(CURDIR)/build-asan/pipetop \
+	    FAKECLOUD=$(CURDIR)/build-asan/fakecloud \
+	    sh tests/tools/run-all.sh $(UNIT_BIN:$(BUILD)/%=build-asan/%)
+
+lint:
+	@sh tests/tools/lint.sh
+
+FORMAT_FILES = $(sort $(wildcard core/*.[ch] state/*.[ch] tui/*.[ch] tests/unit/*.[ch] \
+                                 tests/fakecloud/*.[ch]))
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: ok"
+format:
+	clang-format -i $(FORMAT_FILES)
+
+install: pipetop
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 pipetop $(DESTDIR)$(PREFIX)/bin/pipetop
+
+clean:
+	rm -rf build build-asan pipetop tests/fakecloud/fakecloud
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
