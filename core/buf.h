@@ -13,7 +13,10 @@ struct buf {
     int toobig; /* set once an append was refused for size */
 };
 
-#define BUF_INIT(maxsize) {NULL, 0, 0, (maxsize), 0}
+#define BUF_INIT(maxsize)                                                                          \
+    {                                                                                              \
+        NULL, 0, 0, (maxsize), 0                                                                   \
+    }
 
 void buf_init(struct buf *b, size_t max);
 

@@ -28,7 +28,13 @@ struct err {
     char msg[ERR_MSG_MAX];
 };
 
-#define ERR_INIT {ERR_OK, 0, {0}}
+#define ERR_INIT                                                                                   \
+    {                                                                                              \
+        ERR_OK, 0,                                                                                 \
+        {                                                                                          \
+            0                                                                                      \
+        }                                                                                          \
+    }
 
 /* Records code and a printf-style message unless an error is already set (the first wins).
  * Always returns -1 so callers can write `return err_set(e, ...)`. e may be NULL. */

@@ -34,8 +34,7 @@ struct http_request;
 /* Called before every attempt (the first and each retry) to add authentication: SigV4 needs a
  * fresh X-Amz-Date, a Google call a valid bearer token. May replace headers in req->headers.
  * Returns 0, or -1 with e set to abandon the call (no retry). */
-typedef int (*http_prepare_fn)(void *ctx, struct http_request *req, int64_t now_ms,
-                               struct err *e);
+typedef int (*http_prepare_fn)(void *ctx, struct http_request *req, int64_t now_ms, struct err *e);
 
 struct http_request {
     const char *service;   /* for the call log and retry rules: "sts" "rds" "dynamodb" "s3"
@@ -46,11 +45,11 @@ struct http_request {
     struct http_headers headers;
     char *body; /* may be NULL */
     size_t body_len;
-    char *command;     /* equivalent aws/bq command line for the log; NULL when none */
+    char *command;           /* equivalent aws/bq command line for the log; NULL when none */
     http_prepare_fn prepare; /* may be NULL */
     void *prepare_ctx;
-    int max_attempts;   /* 0 = the client's default */
-    long timeout_ms;    /* total per attempt; 0 = the client's default */
+    int max_attempts;    /* 0 = the client's default */
+    long timeout_ms;     /* total per attempt; 0 = the client's default */
     size_t max_response; /* 0 = the client's default */
 };
 
@@ -65,8 +64,8 @@ struct http_response {
     long status; /* 0 when no HTTP answer arrived */
     struct http_headers headers;
     struct buf body;
-    int retries;        /* attempts beyond the first */
-    int64_t latency_ms; /* of the whole call, retries and waits included */
+    int retries;            /* attempts beyond the first */
+    int64_t latency_ms;     /* of the whole call, retries and waits included */
     int64_t server_date_ms; /* the Date header, 0 when absent */
 };
 
@@ -86,7 +85,7 @@ struct http_options {
     const struct clock *clock; /* NULL = system clock (wall time for signing and Date) */
     http_on_call_fn on_call;   /* may be NULL */
     void *on_call_ctx;
-    unsigned int seed;         /* jitter seed; 0 = from time and pid */
+    unsigned int seed; /* jitter seed; 0 = from time and pid */
 };
 
 struct http_client;

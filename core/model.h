@@ -40,8 +40,9 @@ const char *run_state_glyph(enum run_state s);
 char run_state_ascii(enum run_state s);
 /* Higher is worse: used to pick the state a cell shows and to sort failures first. */
 int run_state_severity(enum run_state s);
-bool run_state_is_failure(enum run_state s); /* FAILED, MISSING, STUCK, UPSTREAM_FAILED, CANCELLED */
-bool run_state_is_active(enum run_state s);  /* PENDING, RUNNING */
+bool run_state_is_failure(
+    enum run_state s);                      /* FAILED, MISSING, STUCK, UPSTREAM_FAILED, CANCELLED */
+bool run_state_is_active(enum run_state s); /* PENDING, RUNNING */
 
 const char *source_kind_name(enum source_kind k); /* "dynamodb", "aurora", "unknown" */
 int source_kind_parse(const char *s, enum source_kind *out);
@@ -68,8 +69,8 @@ struct stage_run {
     enum stage stage;
     int attempt; /* 1-based, per (pipeline, day, stage) */
     enum run_state state;
-    char *raw_state;   /* the service's own word: COMPLETED, FAILED, SUCCEEDED, ... */
-    char *service_id;  /* export ARN, RDS export task id, DTS run name */
+    char *raw_state;    /* the service's own word: COMPLETED, FAILED, SUCCEEDED, ... */
+    char *service_id;   /* export ARN, RDS export task id, DTS run name */
     int64_t started_ms; /* 0 when unknown */
     int64_t ended_ms;
     int64_t updated_ms;
@@ -83,8 +84,8 @@ struct transfer_config {
     char *display_name;
     char *data_source_id; /* "amazon_s3" | "scheduled_query" */
     char *destination_dataset;
-    char *schedule; /* "every day 04:00" (UTC) */
-    char *data_path;           /* amazon_s3 params.data_path */
+    char *schedule;  /* "every day 04:00" (UTC) */
+    char *data_path; /* amazon_s3 params.data_path */
     char *destination_table_template;
     char *query; /* scheduled_query params.query */
     char *state;
@@ -148,7 +149,7 @@ struct api_call {
     char *service;   /* "dynamodb", "dts", ... */
     char *operation; /* "ListExports", "runs.list", ... */
     char *method;
-    char *url; /* redacted */
+    char *url;   /* redacted */
     long status; /* 0 when no answer */
     int64_t latency_ms;
     int64_t bytes_sent;

@@ -74,8 +74,7 @@ static int days_in_month(int y, int m)
 
 static int parse_date(const char **p, int *y, int *mo, int *d)
 {
-    if (digits(p, 4, y) || *(*p)++ != '-' || digits(p, 2, mo) || *(*p)++ != '-' ||
-        digits(p, 2, d))
+    if (digits(p, 4, y) || *(*p)++ != '-' || digits(p, 2, mo) || *(*p)++ != '-' || digits(p, 2, d))
         return -1;
     if (*mo < 1 || *mo > 12 || *d < 1 || *d > days_in_month(*y, *mo))
         return -1;
@@ -226,8 +225,7 @@ int time_day_valid(const char *day, struct err *e)
     int y, m, d;
 
     if (day_parse(day, &y, &m, &d) != 0)
-        return err_set(e, ERR_USAGE, "'%.40s' is not a date: use YYYY-MM-DD",
-                       day ? day : "(null)");
+        return err_set(e, ERR_USAGE, "'%.40s' is not a date: use YYYY-MM-DD", day ? day : "(null)");
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* core/timeutil.h: RFC 3339 instants and calendar days in the operator's time zone.
  * Instants are int64 milliseconds since the Unix epoch (UTC). Days are "YYYY-MM-DD" in the zone set
- * with time_zone_use(), which must be called before any thread starts (it sets TZ for the process). */
+ * with time_zone_use(), which must be called before any thread starts (it sets TZ for the process).
+ */
 #ifndef CORE_TIMEUTIL_H
 #define CORE_TIMEUTIL_H
 
@@ -9,8 +10,8 @@
 
 #include "core/err.h"
 
-#define TIME_DAY_LEN 11      /* "YYYY-MM-DD" + NUL */
-#define TIME_RFC3339_LEN 36  /* "YYYY-MM-DDTHH:MM:SS.mmm+hh:mm" + NUL, with room */
+#define TIME_DAY_LEN 11     /* "YYYY-MM-DD" + NUL */
+#define TIME_RFC3339_LEN 36 /* "YYYY-MM-DDTHH:MM:SS.mmm+hh:mm" + NUL, with room */
 
 /* Selects the zone days are counted in: an IANA name ("Asia/Tokyo", "UTC") or NULL/""/"local"
  * for the zone the process already has. Returns -1 (ERR_CONFIG) for a name the system's tz

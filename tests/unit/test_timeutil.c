@@ -52,8 +52,7 @@ static void test_format_utc(void **state)
     char buf[TIME_RFC3339_LEN];
 
     (void)state;
-    assert_string_equal(time_format_utc(1715889600000LL, buf, sizeof(buf)),
-                        "2024-05-16T20:00:00Z");
+    assert_string_equal(time_format_utc(1715889600000LL, buf, sizeof(buf)), "2024-05-16T20:00:00Z");
     assert_string_equal(time_format_utc(1709265608339LL, buf, sizeof(buf)),
                         "2024-03-01T04:00:08.339Z");
     assert_string_equal(time_format_utc(-1, buf, sizeof(buf)), "1969-12-31T23:59:59.999Z");
@@ -154,10 +153,14 @@ static void test_age(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_forms),    cmocka_unit_test(test_parse_rejects),
-        cmocka_unit_test(test_format_utc),     cmocka_unit_test(test_day_in_tokyo),
-        cmocka_unit_test(test_dst_zone),       cmocka_unit_test(test_unknown_zone),
-        cmocka_unit_test(test_day_arithmetic), cmocka_unit_test(test_utc_at_and_epoch),
+        cmocka_unit_test(test_parse_forms),
+        cmocka_unit_test(test_parse_rejects),
+        cmocka_unit_test(test_format_utc),
+        cmocka_unit_test(test_day_in_tokyo),
+        cmocka_unit_test(test_dst_zone),
+        cmocka_unit_test(test_unknown_zone),
+        cmocka_unit_test(test_day_arithmetic),
+        cmocka_unit_test(test_utc_at_and_epoch),
         cmocka_unit_test(test_age),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
