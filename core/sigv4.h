@@ -79,4 +79,11 @@ int sigv4_signing_key(unsigned char out[32], const char *secret, const char *dat
  * (upper-case hex); '/' is kept when keep_slash. Returns 0 or -1 (buffer limit). */
 int sigv4_uri_encode(struct buf *out, const char *s, size_t len, int keep_slash);
 
+/* Splits an http(s) URL into the Host header value as libcurl sends it (the port only when it
+ * is not the scheme's default), the path ("/" when empty) and the query (after '?', "" when
+ * none), into caller buffers. Returns 0, or -1 (ERR_USAGE) for something that is not an
+ * http(s) URL, has user info, or does not fit. */
+int sigv4_split_url(const char *url, char *host, size_t host_n, char *path, size_t path_n,
+                    char *query, size_t query_n, struct err *e);
+
 #endif

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/sigv4.h"
 
@@ -219,5 +220,52 @@ int sigv4_params_write(struct buf *out, struct sigv4_params *ps)
             buf_puts(out, ps->p[i].value))
             return -1;
     }
+    return 0;
+}
+
+static int copy_part(char *out, size_t n, const char *s, size_t len)
+{
+    if (len >= n)
+        return -1;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    return 0;
+}
+
+int sigv4_split_url(const char *url, char *host, size_t host_n, char *path, size_t path_n,
+                    char *query, size_t query_n, struct err *e)
+{
+    const char *p, *auth_end, *q, *frag;
+    size_t alen;
+    int https;
+
+    if (strncasecmp(url, "https://", 8) == 0)
+        https = 1;
+    else if (strncasecmp(url, "http://", 7) == 0)
+        https = 0;
+    else
+        return err_set(e, ERR_USAGE, "cannot sign %s: not an http(s) URL", url);
+    p = url + (https ? 8 : 7);
+    auth_end = p + strcspn(p, "/?#");
+    alen = (size_t)(auth_end - p);
+    if (alen == 0 || memchr(p, '@', alen))
+        return err_set(e, ERR_USAGE, "cannot sign %s: no host, or user info in the URL", url);
+    /* drop the scheme's default port: libcurl sends Host without it */
+    if (alen > 4 && https && memcmp(auth_end - 4, ":443", 4) == 0)
+        alen -= 4;
+    else if (alen > 3 && !https && memcmp(auth_end - 3, ":80", 3) == 0)
+        alen -= 3;
+    frag = strchr(auth_end, '#');
+    if (frag == NULL)
+        frag = auth_end + strlen(auth_end);
+    q = memchr(auth_end, '?', (size_t)(frag - auth_end));
+    if (copy_part(host, host_n, p, alen))
+        return err_set(e, ERR_USAGE, "cannot sign: host name too long in %s", url);
+    if (*auth_end != '/' && copy_part(path, path_n, "/", 1))
+        return err_set(e, ERR_USAGE, "cannot sign: no room for the path");
+    if (*auth_end == '/' && copy_part(path, path_n, auth_end, (size_t)((q ? q : frag) - auth_end)))
+        return err_set(e, ERR_USAGE, "cannot sign: path too long in %s", url);
+    if (copy_part(query, query_n, q ? q + 1 : "", q ? (size_t)(frag - q - 1) : 0))
+        return err_set(e, ERR_USAGE, "cannot sign: query string too long");
     return 0;
 }

@@ -452,20 +452,6 @@ static json_t *load_ref_json(const char *rel)
     return j;
 }
 
-/* Splits an https URL into host, path and query (borrowed pieces copied into out). */
-static void split_url(const char *url, struct raw_req *r)
-{
-    const char *p = strstr(url, "://"), *slash, *q;
-
-    assert_non_null(p);
-    p += 3;
-    slash = strchr(p, '/');
-    assert_non_null(slash);
-    q = strchr(slash, '?');
-    r->path = dupn(slash, (size_t)((q ? q : slash + strlen(slash)) - slash));
-    r->query = q ? strdup(q + 1) : NULL;
-}
-
 static void test_derived_vectors(void **state)
 {
     json_t *root = load_ref_json("aws-sigv4-derived-vectors.json"), *v;
@@ -482,11 +468,21 @@ static void test_derived_vectors(void **state)
         struct err e = ERR_INIT;
         const char *name = json_string_value(json_object_get(v, "name")), *k;
         const char *service = json_string_value(json_object_get(v, "service"));
+        char host[256], path[1024], query[1024];
         json_t *hv;
         int ok;
 
         memset(&r, 0, sizeof(r));
-        split_url(json_string_value(json_object_get(v, "url")), &r);
+        /* the URL is split the way aws_sign_prepare splits it before each attempt */
+        assert_int_equal(sigv4_split_url(json_string_value(json_object_get(v, "url")), host,
+                                         sizeof(host), path, sizeof(path), query, sizeof(query),
+                                         &e),
+                         0);
+        assert_string_equal(host,
+                            json_string_value(json_object_get(
+                                json_object_get(v, "request_headers_before_signing"), "Host")));
+        r.path = strdup(path);
+        r.query = strdup(query);
         json_object_foreach(json_object_get(v, "request_headers_before_signing"), k, hv)
         {
             hset(&r.h, k, json_string_value(hv));
@@ -660,11 +656,15 @@ static void test_s3_examples(void **state)
             const char *sp = strchr(http + 4, ' ') ? strchr(http + 4, ' ') : http + strlen(http);
             char *url = dupn(http + 4, (size_t)(sp - http - 4));
             char *qm = strchr(url, '?');
+            char host[128], path[128], query[16];
             *qm = '\0'; /* the example's query is the expected output, not input */
-            split_url(url, &r);
+            assert_int_equal(sigv4_split_url(url, host, sizeof(host), path, sizeof(path), query,
+                                             sizeof(query), &e),
+                             0);
             free(url);
+            r.path = strdup(path);
             r.method = strdup("GET");
-            hset(&r.h, "Host", "examplebucket.s3.amazonaws.com");
+            hset(&r.h, "Host", host);
             in.payload_hash = "UNSIGNED-PAYLOAD";
             in.flags = SIGV4_S3_PATH | SIGV4_PRESIGN;
             in.expires_s = 86400;
@@ -697,6 +697,40 @@ static void test_s3_examples(void **state)
         raw_req_release(&r);
     }
     json_decref(root);
+}
+
+static void split_is(const char *url, const char *host, const char *path, const char *query)
+{
+    char h[64], p[64], q[64];
+    struct err e = ERR_INIT;
+
+    assert_int_equal(sigv4_split_url(url, h, sizeof(h), p, sizeof(p), q, sizeof(q), &e), 0);
+    assert_string_equal(h, host);
+    assert_string_equal(p, path);
+    assert_string_equal(q, query);
+}
+
+static void test_split_url(void **state)
+{
+    char h[64], p[64], q[64];
+    struct err e = ERR_INIT;
+
+    (void)state;
+    split_is("https://sts.amazonaws.com", "sts.amazonaws.com", "/", "");
+    split_is("https://sts.amazonaws.com:443/", "sts.amazonaws.com", "/", "");
+    split_is("http://127.0.0.1:4566/?list-type=2&prefix=a%2F", "127.0.0.1:4566", "/",
+             "list-type=2&prefix=a%2F");
+    split_is("http://localhost:80/a%20b?x#frag", "localhost", "/a%20b", "x");
+    split_is("https://h:8443?q=1", "h:8443", "/", "q=1");
+    assert_int_equal(sigv4_split_url("ftp://h/", h, 64, p, 64, q, 64, &e), -1);
+    assert_int_equal(e.code, ERR_USAGE);
+    e = (struct err)ERR_INIT;
+    assert_int_equal(sigv4_split_url("https://user:pw@h/", h, 64, p, 64, q, 64, &e), -1);
+    e = (struct err)ERR_INIT;
+    assert_int_equal(sigv4_split_url("https://h/0123456789012345678901234567890123456789012345678"
+                                     "901234567890123456789",
+                                     h, 64, p, 64, q, 64, &e),
+                     -1);
 }
 
 static void test_bad_input(void **state)
@@ -766,10 +800,11 @@ static int find_shared(void)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_suite_classic),   cmocka_unit_test(test_suite_v4),
-        cmocka_unit_test(test_derived_vectors), cmocka_unit_test(test_crypto_vectors),
-        cmocka_unit_test(test_iam_example),     cmocka_unit_test(test_s3_examples),
-        cmocka_unit_test(test_bad_input),       cmocka_unit_test(test_no_secret_in_output),
+        cmocka_unit_test(test_suite_classic),       cmocka_unit_test(test_suite_v4),
+        cmocka_unit_test(test_derived_vectors),     cmocka_unit_test(test_crypto_vectors),
+        cmocka_unit_test(test_iam_example),         cmocka_unit_test(test_s3_examples),
+        cmocka_unit_test(test_split_url),           cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_no_secret_in_output),
     };
     if (find_shared() != 0)
         return 1;
