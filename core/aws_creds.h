@@ -82,4 +82,27 @@ int aws_imds_disabled(void);
 int aws_imds_parse_credentials(struct aws_creds *out, const char *json, size_t len,
                                const char *role, struct err *e);
 
+struct http_client;
+struct aws_creds_provider;
+
+/* Fetches credentials from EC2 instance metadata with IMDSv2 (PUT token, GET role name, GET
+ * credentials), short timeouts. Returns 0, or -1 with e set (ERR_NETWORK when the service is not
+ * reachable, ERR_AUTH when no role is attached). core/aws_creds_fetch.c; needs core/http. */
+int aws_imds_fetch(struct http_client *http, struct aws_creds *out, struct err *e);
+
+/* A credential cache over the whole chain: resolves on first use and again when the
+ * credentials are within 10 minutes of expiring (assumed roles, IMDS). cfg, http and clock are
+ * borrowed (clock NULL = system clock). skip_env as for aws_creds_plan. */
+int aws_creds_provider_new(struct aws_creds_provider **out, const struct aws_config *cfg,
+                           int skip_env, struct http_client *http, const struct clock *clock,
+                           struct err *e);
+void aws_creds_provider_free(struct aws_creds_provider *p);
+
+/* Current credentials, refreshed first when needed (this may make network calls: call it
+ * before submitting requests, never from inside an http callback). *out is borrowed until the
+ * next call. When a refresh fails but the old credentials have not expired yet, they are
+ * returned. Returns 0, or -1 with e set. */
+int aws_creds_provider_get(struct aws_creds_provider *p, const struct aws_creds **out,
+                           struct err *e);
+
 #endif
