@@ -751,6 +751,40 @@ static void test_bad_input(void **state)
     sigv4_result_release(&out);
 }
 
+/* Odd paths and queries: no crash, and each either signs or fails with a message. */
+static void test_odd_inputs(void **state)
+{
+    static const char *const paths[] = {"",         "%",         "%G1/%4", "/../../..", "//./..//",
+                                        "/a b/%2F", "/\xff\xfe", "/.",     "/.."};
+    static const char *const queries[] = {"",      "&&&",   "=",     "a=%",   "a=%zz&b",
+                                          "=x&=y", "%00=1", "a=b=c", "x&x&x="};
+    (void)state;
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        for (size_t j = 0; j < sizeof(queries) / sizeof(queries[0]); j++) {
+            for (unsigned flags = 0; flags < 32; flags++) {
+                struct sigv4_input in = {0};
+                struct sigv4_result out;
+                struct err e = ERR_INIT;
+                in.method = "GET";
+                in.path = paths[i];
+                in.query = queries[j];
+                in.access_key_id = AKID;
+                in.secret_access_key = SECRET;
+                in.region = "us-east-1";
+                in.service = "s3";
+                in.time_ms = SUITE_TIME_MS;
+                in.flags = flags;
+                in.expires_s = 60;
+                if (sigv4_sign(&out, &in, &e) == 0)
+                    assert_int_equal(strlen(out.signature), 64);
+                else
+                    assert_true(e.msg[0] != '\0');
+                sigv4_result_release(&out);
+            }
+        }
+    }
+}
+
 static void test_no_secret_in_output(void **state)
 {
     struct raw_req r;
@@ -800,11 +834,11 @@ static int find_shared(void)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_suite_classic),       cmocka_unit_test(test_suite_v4),
-        cmocka_unit_test(test_derived_vectors),     cmocka_unit_test(test_crypto_vectors),
-        cmocka_unit_test(test_iam_example),         cmocka_unit_test(test_s3_examples),
-        cmocka_unit_test(test_split_url),           cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_no_secret_in_output),
+        cmocka_unit_test(test_suite_classic),   cmocka_unit_test(test_suite_v4),
+        cmocka_unit_test(test_derived_vectors), cmocka_unit_test(test_crypto_vectors),
+        cmocka_unit_test(test_iam_example),     cmocka_unit_test(test_s3_examples),
+        cmocka_unit_test(test_split_url),       cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_odd_inputs),      cmocka_unit_test(test_no_secret_in_output),
     };
     if (find_shared() != 0)
         return 1;

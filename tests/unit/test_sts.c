@@ -221,14 +221,45 @@ static void test_protocol_error_cases(void **state)
     json_decref(suite);
 }
 
+/* Every prefix of every sample must be handled without a crash or leak (run under ASan). */
+static void test_truncated_inputs(void **state)
+{
+    static const char *const files[] = {"tests/data/aws/sts/get-caller-identity.xml",
+                                        "tests/data/aws/sts/assume-role.xml",
+                                        "tests/data/aws/sts/error-invalid-client-token.xml"};
+    (void)state;
+    for (size_t f = 0; f < 3; f++) {
+        size_t len;
+        char *xml = slurp(files[f], &len);
+        for (size_t n = 0; n < len; n++) {
+            struct sts_identity id;
+            struct aws_creds c = AWS_CREDS_INIT;
+            struct err e = ERR_INIT;
+            char *cut = malloc(n + 1);
+            assert_non_null(cut);
+            memcpy(cut, xml, n); /* exactly n bytes, no terminator within the length */
+            (void)sts_parse_caller_identity(&id, cut, n, &e);
+            e = (struct err)ERR_INIT;
+            if (sts_parse_assume_role(&c, cut, n, "x", &e) == 0)
+                aws_creds_release(&c);
+            e = (struct err)ERR_INIT;
+            assert_int_equal(sts_parse_error(cut, n, 400, "Op", NULL, &e), -1);
+            assert_true(e.code == ERR_SERVICE || e.code == ERR_AUTH);
+            free(cut);
+        }
+        free(xml);
+    }
+}
+
 int main(void)
 {
     const char *env = getenv("PIPETOP_SHARED");
     struct stat st;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_model_names),     cmocka_unit_test(test_bodies),
-        cmocka_unit_test(test_caller_identity), cmocka_unit_test(test_assume_role),
-        cmocka_unit_test(test_error_document),  cmocka_unit_test(test_protocol_error_cases),
+        cmocka_unit_test(test_model_names),      cmocka_unit_test(test_bodies),
+        cmocka_unit_test(test_caller_identity),  cmocka_unit_test(test_assume_role),
+        cmocka_unit_test(test_error_document),   cmocka_unit_test(test_protocol_error_cases),
+        cmocka_unit_test(test_truncated_inputs),
     };
     snprintf(shared_dir, sizeof(shared_dir), "%s", env && *env ? env : "../shared");
     if (stat(shared_dir, &st) != 0) {
