@@ -114,6 +114,14 @@ int config_secret_error(const char *where, const char *section, const char *key,
                    where, key, section);
 }
 
+const char *config_value_shown(const char *value)
+{
+    if (value[0] == '{' || value[0] == '"' || strstr(value, "PRIVATE KEY") != NULL ||
+        strstr(value, "private_key") != NULL || strlen(value) > 200)
+        return "(value not shown: it looks like key material)";
+    return value;
+}
+
 static void list_release(struct config_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -157,8 +165,8 @@ static int set_list(struct config_list *out, const struct key_def *k, const char
         l.items = grown;
         l.items[l.n++] = item;
         if (k->check(item)) {
-            err_set(e, ERR_CONFIG, "%s: bad item '%s' in %s in [%s]: expected %s", where, item,
-                    k->key, k->section, k->allowed);
+            err_set(e, ERR_CONFIG, "%s: bad item '%s' in %s in [%s]: expected %s", where,
+                    config_value_shown(item), k->key, k->section, k->allowed);
             list_release(&l);
             return -1;
         }
@@ -213,8 +221,8 @@ static int set_value(struct config *c, const struct key_def *k, const char *valu
         return 0;
     }
 bad:
-    return err_set(e, ERR_CONFIG, "%s: bad value '%s' for %s in [%s]: expected %s", where, value,
-                   k->key, k->section, k->allowed);
+    return err_set(e, ERR_CONFIG, "%s: bad value '%s' for %s in [%s]: expected %s", where,
+                   config_value_shown(value), k->key, k->section, k->allowed);
 }
 
 int config_set_key(struct config *c, const char *section, const char *key, const char *value,

@@ -20,10 +20,11 @@ struct file_ctx {
     struct config *c;
     FILE *f;
     const char *path;
-    int line;     /* line of the text the reader returned last */
-    int indented; /* that line began with blank space (inih: a continuation line) */
-    int stop;     /* an error is recorded: end the parse */
-    int err_line; /* the line the recorded error is about */
+    int line;         /* line of the text the reader returned last */
+    int indented;     /* that line began with blank space (inih: a continuation line) */
+    int section_line; /* the last line that began with '[' (a section header) */
+    int stop;         /* an error is recorded: end the parse */
+    int err_line;     /* the line the recorded error is about */
     struct err err;
     char where[600];
     char last_section[256];
@@ -51,6 +52,8 @@ static char *reader(char *str, int num, void *stream)
         }
     }
     x->indented = str[0] == ' ' || str[0] == '\t';
+    if (str[strspn(str, " \t")] == '[')
+        x->section_line = x->line;
     return str;
 }
 
@@ -104,7 +107,7 @@ static struct config_pipeline *pipeline_get(struct file_ctx *x, const char *name
     p = &c->pipelines[c->n_pipelines];
     memset(p, 0, sizeof(*p));
     p->source_kind = SOURCE_UNKNOWN;
-    p->line = x->line;
+    p->line = x->section_line;
     p->name = dup_n(name, strlen(name), &x->err);
     if (p->name == NULL)
         return NULL;
@@ -185,8 +188,8 @@ static int pipeline_key(struct file_ctx *x, const char *pname, const char *key, 
                            x->where, key, pname, p->origin[k].line);
         if (*v == '\0' || pipeline_value(x, p, k, v))
             return err_set(&x->err, ERR_CONFIG,
-                           "%s: bad value '%s' for %s in [pipeline %s]: expected %s", x->where, v,
-                           key, pname, pipeline_allowed[k]);
+                           "%s: bad value '%s' for %s in [pipeline %s]: expected %s", x->where,
+                           config_value_shown(v), key, pname, pipeline_allowed[k]);
         if (x->err.code != ERR_OK)
             return -1;
         p->origin[k] = (struct config_origin){CONFIG_SRC_FILE, x->line, NULL};
@@ -213,8 +216,9 @@ static int section_enter(struct file_ctx *x, const char *section)
     for (size_t i = 0; i < x->n_seen; i++)
         if (strcmp(x->seen[i].name, section) == 0)
             return err_set(&x->err, ERR_CONFIG,
-                           "%s: section [%s] appears a second time (first at line %d); merge them",
-                           x->where, section, x->seen[i].line);
+                           "%s:%d: section [%s] appears a second time (first at line %d); "
+                           "merge them",
+                           x->path, x->section_line, section, x->seen[i].line);
     grown = realloc(x->seen, (x->n_seen + 1) * sizeof(*grown));
     if (grown == NULL)
         return err_set(&x->err, ERR_NOMEM, "out of memory reading the config");
@@ -222,7 +226,7 @@ static int section_enter(struct file_ctx *x, const char *section)
     x->seen[x->n_seen].name = dup_n(section, strlen(section), &x->err);
     if (x->seen[x->n_seen].name == NULL)
         return -1;
-    x->seen[x->n_seen++].line = x->line;
+    x->seen[x->n_seen++].line = x->section_line;
     snprintf(x->last_section, sizeof(x->last_section), "%s", section);
     return 0;
 }
@@ -236,13 +240,13 @@ static int unknown_section(struct file_ctx *x, const char *section)
     snprintf(first, sizeof(first), "%.*s", (int)(n < sizeof(first) ? n : sizeof(first) - 1),
              section);
     if (strcmp(first, "pipeline") == 0)
-        return err_set(&x->err, ERR_CONFIG, "%s: [pipeline] needs a name: [pipeline NAME]",
-                       x->where);
+        return err_set(&x->err, ERR_CONFIG, "%s:%d: [pipeline] needs a name: [pipeline NAME]",
+                       x->path, x->section_line);
     const char *near = str_nearest(first, names, 4);
     return err_set(&x->err, ERR_CONFIG,
-                   "%s: unknown section [%s]%s%s%s; sections are [general], [aws], [gcp] and "
-                   "[pipeline NAME]",
-                   x->where, section, near != NULL ? "; did you mean [" : "",
+                   "%s:%d: unknown section [%s]%s%s%s (sections: [general], [aws], [gcp], "
+                   "[pipeline NAME])",
+                   x->path, x->section_line, section, near != NULL ? "; did you mean [" : "",
                    near != NULL ? near : "", near != NULL ? "]?" : "");
 }
 

@@ -20,6 +20,10 @@ int config_key_line(const struct config *c, const char *section, const char *key
 /* Whether a (lower-cased) key name looks like a secret or credential. */
 int config_secret_key(const char *key);
 
+/* value, or a placeholder when it looks like key material (inline JSON, a PEM block), so that
+ * error messages never echo a secret pasted into the wrong key. Borrowed. */
+const char *config_value_shown(const char *value);
+
 /* The error text for a secret key: never includes the value. */
 int config_secret_error(const char *where, const char *section, const char *key, struct err *e);
 
