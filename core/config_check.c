@@ -123,10 +123,35 @@ int check_file_path(const char *v)
     return 0;
 }
 
+/* A port: 1 to 5 digits. */
+static int digits_only(const char *p, size_t n)
+{
+    if (n == 0 || n > 5)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)p[i]))
+            return -1;
+    return 0;
+}
+
+/* localhost, [::1], or an IPv4 address 127.a.b.c with numeric parts. */
 static int loopback_host(const char *h, size_t n)
 {
-    return (n == 9 && strncmp(h, "localhost", 9) == 0) || (n == 5 && strncmp(h, "[::1]", 5) == 0) ||
-           (n >= 9 && strncmp(h, "127.", 4) == 0 && only(h, n, ".", 0) == 0);
+    int dots = 0;
+
+    if ((n == 9 && strncmp(h, "localhost", 9) == 0) || (n == 5 && strncmp(h, "[::1]", 5) == 0))
+        return 1;
+    if (n < 9 || strncmp(h, "127.", 4) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (h[i] == '.' && (i == n - 1 || h[i + 1] == '.'))
+            return 0;
+        if (h[i] == '.')
+            dots++;
+        else if (!isdigit((unsigned char)h[i]))
+            return 0;
+    }
+    return dots == 3;
 }
 
 int check_url(const char *v)
@@ -148,12 +173,12 @@ int check_url(const char *v)
         size_t hn = (size_t)(close - host) + 1;
         if (plain && !loopback_host(host, hn))
             return -1;
-        return hn == n || host[hn] == ':' ? 0 : -1;
+        return hn == n || (host[hn] == ':' && digits_only(host + hn + 1, n - hn - 1) == 0) ? 0 : -1;
     }
     size_t hn = strcspn(host, ":/?#");
     if (hn == 0 || only(host, hn, ".-", 0))
         return -1;
-    if (host[hn] == ':' && (host[hn + 1] == '\0' || only(host + hn + 1, n - hn - 1, "", 0)))
+    if (host[hn] == ':' && digits_only(host + hn + 1, n - hn - 1))
         return -1;
     return plain && !loopback_host(host, hn) ? -1 : 0;
 }

@@ -8,6 +8,24 @@
 
 #include "core/config.h"
 
+/* One [general]/[aws]/[gcp] key: its type, where it lives in struct config, its default. */
+enum config_kind { K_STR, K_INT, K_BOOL, K_HHMM, K_LIST };
+
+struct key_def {
+    const char *section;
+    const char *key;
+    enum config_kind kind;
+    size_t off;                  /* offsetof(struct config, field) */
+    int (*check)(const char *v); /* K_STR, and each K_LIST item; NULL = any word */
+    long min, max;               /* K_INT */
+    const char *def;             /* default as text; NULL = unset */
+    const char *env;             /* overriding environment variable */
+    const char *allowed;         /* what a good value looks like, for errors */
+};
+
+/* The key table, in the order config_visit() walks it; n is set to its length. */
+const struct key_def *config_keys(size_t *n);
+
 /* Applies one [general]/[aws]/[gcp] setting. where prefixes errors ("FILE:12", "PIPETOP_X").
  * Returns -1 (ERR_CONFIG) for an unknown key (with the nearest valid key) or a bad value (naming
  * it and what is allowed), ERR_NOMEM when out of memory. */

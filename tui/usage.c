@@ -12,9 +12,11 @@ static const struct cli_opt global_opts[] = {
      "history database (default $XDG_STATE_HOME/pipetop/history.db; "
      "env PIPETOP_DB)"},
     {"--read-only", NULL, "make every change (rerun, schema apply) impossible"},
-    {"--json", NULL, "machine-readable output, for commands that have it"},
+    {"--json", NULL, "machine-readable output, for commands that have it"}, /* JSON_OPT */
     {"--no-color", NULL, "no colours (NO_COLOR is honoured too)"},
 };
+
+#define JSON_OPT 3 /* index of --json above */
 
 static void print_opt(FILE *out, const struct cli_opt *o)
 {
@@ -61,7 +63,7 @@ void usage_command(FILE *out, const struct cli_cmd *cmd)
         for (size_t i = 0; i < cmd->nopts; i++)
             print_opt(out, &cmd->opts[i]);
         if (cmd->json)
-            print_opt(out, &global_opts[3]);
+            print_opt(out, &global_opts[JSON_OPT]);
     }
     fprintf(out, "\nGlobal options: --config FILE, --db FILE, --read-only, --no-color "
                  "(see 'pipetop --help').\n");

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/config.h"
+#include "core/config_check.h"
 #include "core/strutil.h"
 
 #define DATA "tests/data/config/"
@@ -403,6 +404,76 @@ static void test_nearest(void **state)
     assert_null(str_nearest("anything", words, 0));
 }
 
+struct format_case {
+    int (*check)(const char *v);
+    const char *value;
+    int ok;
+};
+
+static const struct format_case formats[] = {
+    {check_url, "https://bigquery.googleapis.com", 1},
+    {check_url, "https://bq.example.com:8443/base", 1},
+    {check_url, "http://127.0.0.1:9050", 1},
+    {check_url, "http://localhost:1", 1},
+    {check_url, "http://[::1]:9051", 1},
+    {check_url, "http://example.com", 0},
+    {check_url, "http://127.0.0.1.evil.com", 0},
+    {check_url, "https://host:abc", 0},
+    {check_url, "https://host:", 0},
+    {check_url, "https://user:pw@host", 0},
+    {check_url, "ftp://host", 0},
+    {check_url, "https://", 0},
+    {check_url, "https://a b", 0},
+    {check_region, "ap-northeast-1", 1},
+    {check_region, "us-gov-west-1", 1},
+    {check_region, "us-east", 0},
+    {check_region, "AP-NORTHEAST-1", 0},
+    {check_project, "acme-data-123", 1},
+    {check_project, "example.com:acme-data", 1},
+    {check_project, "Acme", 0},
+    {check_project, "acme-", 0},
+    {check_lambda, "nightly-export", 1},
+    {check_lambda, "arn:aws:lambda:us-east-1:123456789012:function:x:prod", 1},
+    {check_lambda, "nightly export", 0},
+    {check_dts_config, "projects/p-1/locations/us/transferConfigs/abc-123", 1},
+    {check_dts_config, "abc-123", 1},
+    {check_dts_config, "projects/p/transferConfigs/x", 0},
+    {check_bq_table, "raw.users", 1},
+    {check_bq_table, "my-proj.raw.users", 1},
+    {check_bq_table, "raw.ユーザー", 1},
+    {check_bq_table, "users", 0},
+    {check_bq_table, ".users", 0},
+    {check_bq_table, "a.b.c.d", 0},
+    {check_cluster, "billing-cluster", 1},
+    {check_cluster, "1billing", 0},
+    {check_cluster, "bill--ing", 0},
+    {check_file_path, "/etc/sa.json", 1},
+    {check_file_path, "{\"type\": 1}", 0},
+};
+
+static void test_formats(void **state)
+{
+    enum source_kind kind;
+    const char *name, *table, *prefix;
+    size_t len;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+        if ((formats[i].check(formats[i].value) == 0) != formats[i].ok)
+            fail_msg("'%s' should be %s", formats[i].value, formats[i].ok ? "good" : "bad");
+    assert_int_equal(check_source("aurora:c-1/t", &kind, &name, &len, &table), 0);
+    assert_int_equal(kind, SOURCE_AURORA);
+    assert_int_equal(len, 3);
+    assert_string_equal(table, "t");
+    assert_int_equal(check_source("aurora:c-1/", &kind, &name, &len, &table), -1);
+    assert_int_equal(check_source("dynamodb:ab", &kind, &name, &len, &table), -1);
+    assert_int_equal(check_s3_uri("s3://bkt/a/b", &len, &prefix), 0);
+    assert_int_equal(len, 3);
+    assert_string_equal(prefix, "a/b");
+    assert_int_equal(check_s3_uri("s3://Bkt/a", &len, &prefix), -1);
+    assert_int_equal(check_s3_uri("s3://", &len, &prefix), -1);
+}
+
 static void test_bool_int(void **state)
 {
     int b;
@@ -434,6 +505,7 @@ int main(void)
         cmocka_unit_test_setup(test_missing_named_file, setup),
         cmocka_unit_test_setup(test_paths, setup),
         cmocka_unit_test_setup(test_visit_and_json, setup),
+        cmocka_unit_test(test_formats),
         cmocka_unit_test(test_nearest),
         cmocka_unit_test(test_bool_int),
     };
