@@ -300,10 +300,10 @@ static int open_config(struct config *c, FILE **f, struct err *e)
                            c->paths.config_source == PATH_FLAG ? "--config" : "PIPETOP_CONFIG");
         return err_set(e, ERR_IO, "cannot read config file %s: %s", path, strerror(errno));
     }
-    if (fstat(fileno(*f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fileno(*f), &st) != 0 || S_ISDIR(st.st_mode)) { /* /dev/null is fine */
         fclose(*f);
         *f = NULL;
-        return err_set(e, ERR_CONFIG, "config file %s is not a regular file", path);
+        return err_set(e, ERR_CONFIG, "config file %s is a directory, not a file", path);
     }
     c->config_exists = true;
     return 0;

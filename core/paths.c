@@ -55,7 +55,7 @@ static int pick(char **out, enum path_source *src, const char *flag, const char 
 
     if (flag != NULL) {
         if (*flag == '\0')
-            return err_set(e, ERR_CONFIG, "%s was given an empty file name", flag_name);
+            return err_set(e, ERR_USAGE, "%s was given an empty file name", flag_name);
         *src = PATH_FLAG;
         *out = join(flag, "", "", e);
     } else if (env != NULL) {

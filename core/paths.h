@@ -26,7 +26,8 @@ struct paths {
 
 /* Resolves every path. config_flag / db_flag are the --config / --db values or NULL. Returns -1
  * with ERR_CONFIG when a default is needed and neither the XDG variable nor HOME gives an
- * absolute directory, or when a flag or variable names an empty path. On error *out holds
+ * absolute directory, or when a variable names an empty path; ERR_USAGE when a flag is given an
+ * empty path. On error *out holds
  * nothing (release it anyway: that is safe). */
 int paths_resolve(struct paths *out, const char *config_flag, const char *db_flag, struct err *e);
 

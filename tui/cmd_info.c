@@ -49,7 +49,7 @@ static int info_text(const struct config *cfg)
     printf("\n");
     printf("%-14s %s\n", "log file", cfg->paths.log);
     printf("%-14s %s\n", "time zone", time_zone_name());
-    printf("%-14s %zu\n", "pinned", cfg->n_pipelines);
+    printf("%-14s %zu\n", "pinned", cfg->n_pipelines); /* [pipeline NAME] sections */
     config_visit(cfg, print_setting, &w);
     return EXIT_OK;
 }

@@ -73,6 +73,8 @@ run 2 rerun users --date 2024-05-02 --stage load && has err "--stage must be"
 run 2 schema infer && has err "give FILE..., one s3://BUCKET/PREFIX, or --export ARN"
 run 2 schema infer a.json --format yaml && has err "--format must be"
 run 2 info extra && has err "unexpected argument 'extra'"
+run 2 --db= info && has err "--db was given an empty file name"
+run 0 --config=/dev/null info && has out "/dev/null"
 
 # info with no config file: defaults, XDG paths under HOME.
 run 0 info && has out "$HOME/.config/pipetop/config.ini  (not found: defaults in use)" &&

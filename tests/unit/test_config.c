@@ -319,7 +319,7 @@ static void test_missing_named_file(void **state)
     err_clear(&e);
     ov.config_path = DATA; /* a directory */
     assert_int_equal(config_load(&c, &ov, &e), -1);
-    assert_non_null(strstr(e.msg, "is not a regular file"));
+    assert_non_null(strstr(e.msg, "is a directory, not a file"));
 }
 
 static void test_paths(void **state)

@@ -64,7 +64,7 @@ static void test_order(void **state)
     paths_release(&p);
 
     assert_int_equal(paths_resolve(&p, "", NULL, &e), -1);
-    assert_int_equal(e.code, ERR_CONFIG);
+    assert_int_equal(e.code, ERR_USAGE);
     assert_non_null(strstr(e.msg, "--config was given an empty file name"));
     assert_null(p.config);
 
