@@ -264,11 +264,17 @@ static int handle(struct file_ctx *x, const char *section, const char *key, cons
     if (section_enter(x, section))
         return -1;
     if (strncmp(section, "pipeline", 8) == 0 && (section[8] == ' ' || section[8] == '\t')) {
-        const char *name = section + 9;
-        while (*name == ' ' || *name == '\t')
-            name++;
-        if (*name == '\0')
+        char name[256];
+        const char *p = section + 9;
+        size_t n;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        n = strlen(p);
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        if (n == 0)
             return unknown_section(x, section);
+        snprintf(name, sizeof(name), "%.*s", (int)n, p);
         return pipeline_key(x, name, key, value);
     }
     if (strcmp(section, "general") != 0 && strcmp(section, "aws") != 0 &&

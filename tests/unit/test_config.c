@@ -142,6 +142,10 @@ static void test_full_file(void **state)
     assert_int_equal(p->export_via, EXPORT_VIA_NATIVE);
     assert_null(config_pipeline_find(c, "nope"));
     config_free(c);
+
+    c = load_ok(DATA "pipeline_spaces.ini", false);
+    assert_non_null(config_pipeline_find(c, "users"));
+    config_free(c);
 }
 
 struct bad_case {
@@ -404,6 +408,56 @@ static void test_nearest(void **state)
     assert_null(str_nearest("anything", words, 0));
 }
 
+/* Garbage in, an error or a config out: never a crash or a leak (run under make asan). */
+static void test_garbage(void **state)
+{
+    static const char *const pieces[] = {"[general]\n",
+                                         "[aws]\n",
+                                         "[pipeline p]\n",
+                                         "[pipeline  q ]\n",
+                                         "[\n",
+                                         "]\n",
+                                         "days = 3\n",
+                                         "days=\n",
+                                         "=x\n",
+                                         "  indented = 1\n",
+                                         "source = aurora:c/t\n",
+                                         "export_prefix = s3://bkt/x\n",
+                                         "; comment\n",
+                                         "\xef\xbb\xbf",
+                                         "\x01\x02\n",
+                                         "region = ap-northeast-1 ; inline\n",
+                                         "\n",
+                                         "datasets = a,b,,\n",
+                                         "token = x\n"};
+    unsigned seed = 12345;
+    char path[128];
+    struct config_overrides ov = {path, NULL, false};
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/garbage.ini", home);
+    for (int round = 0; round < 300; round++) {
+        FILE *f = fopen(path, "w");
+        struct config *c = NULL;
+        struct err e = ERR_INIT;
+        int n;
+
+        assert_non_null(f);
+        seed = seed * 1103515245u + 12345u;
+        n = (int)(seed >> 16) % 12;
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            fputs(pieces[(seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]))], f);
+        }
+        fclose(f);
+        if (config_load(&c, &ov, &e) == 0)
+            config_free(c);
+        else
+            assert_true(e.msg[0] != '\0');
+    }
+    unlink(path);
+}
+
 struct format_case {
     int (*check)(const char *v);
     const char *value;
@@ -505,6 +559,7 @@ int main(void)
         cmocka_unit_test_setup(test_missing_named_file, setup),
         cmocka_unit_test_setup(test_paths, setup),
         cmocka_unit_test_setup(test_visit_and_json, setup),
+        cmocka_unit_test_setup(test_garbage, setup),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_nearest),
         cmocka_unit_test(test_bool_int),
