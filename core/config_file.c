@@ -93,9 +93,8 @@ static struct config_pipeline *pipeline_get(struct file_ctx *x, const char *name
             return &c->pipelines[i];
     if (check_pipeline_name(name)) {
         err_set(&x->err, ERR_CONFIG,
-                "%s: bad pipeline name '%s' in [pipeline %s]: use letters, digits, _ . - "
-                "(at most 64)",
-                x->where, name, name);
+                "%s:%d: bad pipeline name '%s': use letters, digits, _ . - (at most 64)", x->path,
+                x->section_line, name);
         return NULL;
     }
     grown = realloc(c->pipelines, (c->n_pipelines + 1) * sizeof(*grown));

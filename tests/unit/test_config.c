@@ -188,6 +188,7 @@ static const struct bad_case bad_cases[] = {
      "names no export_lambda",
      NULL},
     {"pipeline_unknown_key.ini", ":3: unknown key 'soruce_table' in [pipeline users]", NULL},
+    {"bad_pipeline_name.ini", ":3: bad pipeline name 'a/b'", NULL},
     {"pipeline_no_name.ini", ":1: [pipeline] needs a name", NULL},
     {"secret_aws.ini", ":3: 'aws_secret_access_key' in [aws] looks like a secret", "wJalrXUtnFEMI"},
     {"secret_gcp.ini", ":3: 'private_key' in [gcp] looks like a secret", "MIIEvQIBADANBgkq"},
