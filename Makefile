@@ -94,8 +94,10 @@ $(BUILD)/pipetop: $(BUILD)/tui/main.o $(LIBTUI) $(LIBSTATE) $(LIBCORE)
 $(BUILD)/fakecloud: $(FAKE_OBJ) $(LIBCORE)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(HELP_OBJ) $(LIBTUI) $(LIBSTATE) $(LIBCORE)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+# Unit tests may start the fake cloud ($$FAKECLOUD), so it is built first.
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(HELP_OBJ) $(LIBTUI) $(LIBSTATE) $(LIBCORE) \
+                       | $(FAKE_BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter-out $(FAKE_BIN),$^) $(TEST_LIBS)
 
 # The default build leaves the binaries where the README says they are.
 pipetop: $(BUILD)/pipetop
@@ -104,7 +106,7 @@ tests/fakecloud/fakecloud: $(BUILD)/fakecloud
 	cp $< $@
 
 unit: $(UNIT_BIN)
-	@BUILD=$(BUILD) sh tests/tools/run-unit.sh $(UNIT_BIN)
+	@BUILD=$(BUILD) FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud sh tests/tools/run-unit.sh $(UNIT_BIN)
 
 integration: $(BUILD)/pipetop $(FAKE_BIN)
 	@PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
