@@ -22,12 +22,14 @@ sqlite3_stmt *sql_stmt(struct db *db, const char *sql, struct err *e)
     sqlite3_stmt *st = NULL;
     char head[64];
 
-    for (size_t i = 0; i < db->n_cache; i++) {
-        if (db->cache[i].sql == sql || strcmp(db->cache[i].sql, sql) == 0) {
-            st = db->cache[i].st;
-            sqlite3_reset(st);
-            sqlite3_clear_bindings(st);
-            return st;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < db->n_cache; i++) {
+            if (pass == 0 ? db->cache[i].sql == sql : strcmp(db->cache[i].sql, sql) == 0) {
+                st = db->cache[i].st;
+                sqlite3_reset(st);
+                sqlite3_clear_bindings(st);
+                return st;
+            }
         }
     }
     if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {

@@ -328,6 +328,33 @@ static void test_transaction_isolation(void **state)
     db_close(w);
 }
 
+static void test_not_a_database(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = ERR_INIT;
+    struct db *db = NULL;
+    FILE *fp = fopen(f->path, "wb");
+
+    assert_non_null(fp);
+    for (int i = 0; i < 300; i++)
+        fputs("this is not an SQLite database\n", fp);
+    fclose(fp);
+    for (int flags = 0; flags <= DB_READONLY; flags += DB_READONLY) {
+        struct err e2 = ERR_INIT;
+        assert_int_equal(db_open(&db, f->path, flags, &e2), -1);
+        assert_null(db);
+        assert_int_equal(e2.code, ERR_DB);
+        assert_non_null(strstr(e2.msg, f->path));
+        assert_non_null(strstr(e2.msg, "not a database"));
+    }
+    assert_int_equal(db_open(&db, "", 0, &e), -1);
+    assert_int_equal(e.code, ERR_USAGE);
+    err_clear(&e);
+    assert_int_equal(db_open(&db, "/proc/no/such/dir/history.db", 0, &e), -1);
+    assert_int_equal(e.code, ERR_IO);
+    assert_non_null(strstr(e.msg, "/proc/no"));
+}
+
 static int64_t count_rows(struct db *db, const char *sql)
 {
     sqlite3_stmt *st;
@@ -439,6 +466,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_newer_schema_refused_untouched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transaction_isolation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sigkill_mid_transaction, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
