@@ -164,6 +164,49 @@ out:
     return rc;
 }
 
+/* The journal mode now, or asked to become WAL: "wal" on success. -1 with sqlite's code. */
+static int db_journal_mode(struct db *db, const char *sql, char *out, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Switches a new file to WAL (once; the mode is persistent). Two processes opening a new file
+ * at once can see the switch fail with BUSY or a transient I/O error while the other one is
+ * making it, and the busy handler is not consulted for it: retry for up to the busy timeout. */
+static int db_use_wal(struct db *db, struct err *e)
+{
+    char mode[16] = "";
+    int64_t waited = 0;
+
+    for (;;) {
+        if (db_journal_mode(db, "PRAGMA journal_mode", mode, sizeof(mode)) == 0 &&
+            strcmp(mode, "wal") == 0)
+            return 0;
+        if (db_journal_mode(db, "PRAGMA journal_mode = WAL", mode, sizeof(mode)) == 0 &&
+            strcmp(mode, "wal") == 0)
+            return 0;
+        if (waited >= DB_BUSY_TIMEOUT_MS)
+            break;
+        usleep(20 * 1000);
+        waited += 20;
+    }
+    if (*mode && strcmp(mode, "wal") != 0)
+        return err_set(e, ERR_DB,
+                       "history database %s: cannot switch to WAL (journal mode stays %s); is "
+                       "it on a network file system?",
+                       db->path, mode);
+    return sql_fail(db, "switching to WAL", e);
+}
+
 static int db_configure(struct db *db, struct err *e)
 {
     sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
@@ -174,7 +217,7 @@ static int db_configure(struct db *db, struct err *e)
     /* WAL: readers never block the writer. synchronous=NORMAL is safe against a crash of the
      * process (the WAL is fsynced at checkpoints); a power cut can lose the last refresh, which
      * the next refresh fetches again, but never corrupts the file. */
-    if (sql_exec(db, "PRAGMA journal_mode = WAL", "switching to WAL", e) != 0 ||
+    if (db_use_wal(db, e) != 0 ||
         sql_exec(db, "PRAGMA synchronous = NORMAL", "setting synchronous", e) != 0)
         return -1;
     return 0;

@@ -196,6 +196,49 @@ static void test_every_migration_path(void **state)
     free(fresh);
 }
 
+/* Two processes creating and migrating the same new file at once: both succeed, the steps are
+ * applied once (each re-reads user_version under the write lock). */
+static void test_concurrent_first_open(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = ERR_INIT;
+    struct db *db;
+    char *fresh, *got, path[200];
+    pid_t pids[2];
+    int status;
+
+    assert_int_equal(db_open(&db, f->path, 0, &e), 0);
+    fresh = schema_dump(db);
+    db_close(db);
+    for (int round = 0; round < 4; round++) {
+        snprintf(path, sizeof(path), "%s/race%d/history.db", f->dir, round);
+        for (int i = 0; i < 2; i++) {
+            pids[i] = fork();
+            assert_true(pids[i] >= 0);
+            if (pids[i] == 0) {
+                struct err ce = ERR_INIT;
+                struct db *cdb;
+                if (db_open(&cdb, path, 0, &ce) != 0) {
+                    fprintf(stderr, "child: %s\n", ce.msg);
+                    _exit(1);
+                }
+                db_close(cdb);
+                _exit(0);
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+            assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        }
+        assert_int_equal(db_open(&db, path, DB_READONLY, &e), 0);
+        got = schema_dump(db);
+        assert_string_equal(got, fresh);
+        free(got);
+        db_close(db);
+    }
+    free(fresh);
+}
+
 static unsigned char *file_bytes(const char *path, size_t *n)
 {
     FILE *fp = fopen(path, "rb");
@@ -463,6 +506,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_existing_file_and_pragmas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_migration_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_first_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused_untouched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transaction_isolation, setup, teardown),
