@@ -32,8 +32,9 @@ pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. $(WARN) -MMD -MP \
-               -DPIPETOP_VERSION='"$(VERSION)"' -DPIPETOP_REVISION='"$(GIT_REV)"'
+# version.h is rewritten only when the version or git revision changes, and force-included.
+VERSION_H   := $(BUILD)/gen/version.h
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. $(WARN) -MMD -MP -include $(VERSION_H)
 ALL_CFLAGS  := $(BASE_CFLAGS) $(call pc_cflags,$(PKG_CORE) $(PKG_STATE) $(PKG_TUI)) $(CFLAGS)
 TEST_CFLAGS := $(ALL_CFLAGS) $(call pc_cflags,$(PKG_TEST))
 LIBS        := $(call pc_libs,$(PKG_TUI) $(PKG_STATE) $(PKG_CORE)) -lpthread -lm
@@ -57,7 +58,7 @@ LIBCORE  := $(BUILD)/libcore.a
 LIBSTATE := $(BUILD)/libstate.a
 LIBTUI   := $(BUILD)/libtui.a
 
-.PHONY: all deps check unit integration asan lint format format-check clean install demo
+.PHONY: FORCE all deps check unit integration asan lint format format-check clean install demo
 .DEFAULT_GOAL := all
 
 FAKE_ALL := $(if $(FAKE_SRC),tests/fakecloud/fakecloud)
@@ -68,11 +69,18 @@ all: pipetop $(FAKE_ALL)
 deps:
 	@sh tests/tools/deps.sh
 
-$(BUILD)/%.o: %.c
+$(VERSION_H): FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define PIPETOP_VERSION "%s"\n#define PIPETOP_REVISION "%s"\n' \
+	    '$(VERSION)' '$(GIT_REV)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+
+$(BUILD)/%.o: %.c | $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%.o: tests/%.c
+$(BUILD)/tests/%.o: tests/%.c | $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -c -o $@ $<
 
