@@ -144,6 +144,9 @@ format-check:
 format:
 	clang-format -i $(FORMAT_FILES)
 
+demo:
+	@echo "make demo: the fake cloud's demo world is not built yet in this version" >&2; exit 69
+
 install: pipetop
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 pipetop $(DESTDIR)$(PREFIX)/bin/pipetop
