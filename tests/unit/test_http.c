@@ -107,7 +107,7 @@ static void test_concurrency_bound(void **state)
     int ok = 0;
 
     (void)state;
-    faults("{\"fake\":{\"latency_ms\":400}}");
+    faults("{\"fake\":{\"latency_ms\":600}}");
     snprintf(url, sizeof(url), "%s/_fake/stats", fc.url); /* POST: resets the peak */
     {
         struct http_request req;
@@ -153,6 +153,8 @@ static void test_retry_5xx_then_success(void **state)
     assert_non_null(k.last.retry_detail);
     assert_non_null(strstr(k.last.retry_detail, "retries: 2 (HTTP 503 UNAVAILABLE, waited "));
     assert_non_null(strstr(k.last.retry_detail, "(backoff)"));
+    /* full jitter between 0 and the 50 ms cap */
+    assert_non_null(strstr(k.last.retry_detail, "waited 0.0"));
     assert_true(resp.server_date_ms > 0);
     http_response_release(&resp);
     faults("{}");
@@ -215,6 +217,45 @@ static void test_retry_after_http_date(void **state)
     http_response_release(&resp);
     api_call_release(&k.last);
     http_client_free(c);
+}
+
+static void test_retry_after_too_long(void **state)
+{
+    struct calls k = {0};
+    struct http_client *c = client(&k, 4);
+    struct http_response resp;
+    struct err e = ERR_INIT;
+
+    (void)state;
+    assert_int_equal(get(c, "/_fake/status?code=429&retry_after=3600", &resp, &e, 0, 0), -1);
+    assert_int_equal(e.code, ERR_SERVICE);
+    assert_int_equal(resp.retries, 0);
+    assert_non_null(strstr(e.msg, "asked to retry after 3600 s"));
+    http_response_release(&resp);
+    api_call_release(&k.last);
+    http_client_free(c);
+}
+
+static void test_backoff_full_jitter(void **state)
+{
+    uint64_t rng = 1;
+    int64_t max_seen[6] = {0};
+
+    (void)state;
+    for (int i = 0; i < 2000; i++) {
+        for (int r = 0; r < 6; r++) {
+            int64_t w = http_retry_backoff_ms(&rng, 500, 20000, r);
+            int64_t ceiling = 500LL << r;
+            if (ceiling > 20000)
+                ceiling = 20000;
+            assert_true(w >= 0 && w <= ceiling);
+            if (w > max_seen[r])
+                max_seen[r] = w;
+        }
+    }
+    /* the whole range is used: the largest of 2000 draws is near the ceiling */
+    assert_true(max_seen[0] > 450 && max_seen[3] > 3600 && max_seen[5] > 14000);
+    assert_true(http_retry_backoff_ms(&rng, 500, 20000, 40) <= 20000); /* capped */
 }
 
 static void test_4xx_not_retried(void **state)
@@ -624,6 +665,8 @@ int main(void)
         cmocka_unit_test(test_retry_5xx_then_success),
         cmocka_unit_test(test_retry_after_seconds),
         cmocka_unit_test(test_retry_after_http_date),
+        cmocka_unit_test(test_retry_after_too_long),
+        cmocka_unit_test(test_backoff_full_jitter),
         cmocka_unit_test(test_4xx_not_retried),
         cmocka_unit_test(test_dynamodb_throttle_shape),
         cmocka_unit_test(test_reset_and_truncate),
