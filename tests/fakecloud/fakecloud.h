@@ -59,6 +59,8 @@ struct fakecloud {
     char workdir[1024];
     unsigned short port;
     unsigned int seed;
+    char *tls_cert; /* PEM (--tls-cert): serve https:// instead of http:// */
+    char *tls_key;  /* PEM (--tls-key) */
 
     pthread_mutex_t lock; /* faults, rng, counters, calls file */
     struct fc_faults global;

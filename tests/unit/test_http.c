@@ -11,6 +11,10 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <unistd.h>
 
 #include "core/http.h"
 #include "core/http_retry.h"
@@ -655,6 +659,72 @@ static void test_retry_classify(void **state)
     }
 }
 
+/* A self-signed P-256 certificate for 127.0.0.1 and its key, as PEM files. */
+static void write_self_signed(const char *cert_path, const char *key_path)
+{
+    EVP_PKEY *pk = EVP_EC_gen("P-256");
+    X509 *x = X509_new();
+    X509_NAME *name;
+    FILE *f;
+
+    assert_non_null(pk);
+    assert_non_null(x);
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), -60);
+    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+    X509_set_pubkey(x, pk);
+    name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"127.0.0.1", -1, -1,
+                               0);
+    X509_set_issuer_name(x, name);
+    assert_true(X509_sign(x, pk, EVP_sha256()) > 0);
+    assert_non_null(f = fopen(cert_path, "w"));
+    assert_int_equal(PEM_write_X509(f, x), 1);
+    fclose(f);
+    assert_non_null(f = fopen(key_path, "w"));
+    assert_int_equal(PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL), 1);
+    fclose(f);
+    X509_free(x);
+    EVP_PKEY_free(pk);
+}
+
+/* TLS is always verified: a server with an untrusted (self-signed) certificate is refused. */
+static void test_tls_always_verified(void **state)
+{
+    char dir[] = "/tmp/pipetop-tls-XXXXXX", cert[64], key[64];
+    const char *args[] = {"--tls-cert", cert, "--tls-key", key, NULL};
+    struct fakecloud_proc tls;
+    struct calls k = {0};
+    struct http_client *c = client(&k, 4);
+    struct http_request req;
+    struct http_response resp;
+    struct err e = ERR_INIT;
+    char url[128];
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+    snprintf(key, sizeof(key), "%s/key.pem", dir);
+    write_self_signed(cert, key);
+    assert_int_equal(fakecloud_start_with(&tls, NULL, args), 0);
+    assert_non_null(strstr(tls.url, "https://127.0.0.1:"));
+    snprintf(url, sizeof(url), "%s/_fake/health", tls.url);
+    assert_int_equal(http_request_init(&req, "sts", "GetCallerIdentity", "GET", url, &e), 0);
+    assert_int_equal(http_do(c, &req, &resp, &e), -1);
+    assert_int_equal(e.code, ERR_NETWORK);
+    assert_non_null(strstr(e.msg, "TLS with 127.0.0.1:"));
+    assert_non_null(strstr(e.msg, "after 1 attempt"));
+    assert_int_equal(resp.status, 0);
+    http_response_release(&resp);
+    assert_int_equal(fakecloud_stop(&tls), 0);
+    unlink(cert);
+    unlink(key);
+    rmdir(dir);
+    api_call_release(&k.last);
+    http_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -675,6 +745,7 @@ int main(void)
         cmocka_unit_test(test_stall_timeout),
         cmocka_unit_test(test_call_record_redacted),
         cmocka_unit_test(test_prepare_each_attempt),
+        cmocka_unit_test(test_tls_always_verified),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
