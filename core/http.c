@@ -6,6 +6,7 @@
 #include "core/http.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,12 +129,30 @@ void http_client_free(struct http_client *c)
     curl_global_cleanup();
 }
 
+/* localhost, 127.0.0.0/8 or ::1 (curl gives IPv6 hosts in brackets). */
+static int is_loopback(const char *host)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    char v6[64];
+    size_t n = strlen(host);
+
+    if (strcasecmp(host, "localhost") == 0)
+        return 1;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (n < 3 || n - 2 >= sizeof(v6) || host[0] != '[' || host[n - 1] != ']')
+        return 0;
+    memcpy(v6, host + 1, n - 2);
+    v6[n - 2] = '\0';
+    return inet_pton(AF_INET6, v6, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
 /* Plain http:// only to 127.0.0.0/8, ::1 or localhost. Fills hostport for error messages. */
 static int check_url(struct call *call, struct err *e)
 {
     CURLU *u = curl_url();
     char *scheme = NULL, *host = NULL, *port = NULL;
-    struct in_addr a4;
     int rc = -1;
 
     if (u == NULL)
@@ -147,8 +166,7 @@ static int check_url(struct call *call, struct err *e)
         goto out;
     }
     snprintf(call->hostport, sizeof(call->hostport), "%s:%s", host, port);
-    call->loopback = strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
-                     (inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127);
+    call->loopback = is_loopback(host);
     if (strcasecmp(scheme, "https") == 0 || (strcasecmp(scheme, "http") == 0 && call->loopback)) {
         rc = 0;
     } else {
@@ -361,7 +379,11 @@ static void describe_curl(const struct call *call, CURLcode rc, char *out, size_
                  detail);
         break;
     case CURLE_OPERATION_TIMEDOUT:
-        snprintf(out, size, "timed out after %ld ms talking to %.150s", call->timeout_ms, hp);
+        if (strstr(detail, "onnection timed out") != NULL)
+            snprintf(out, size, "timed out after %ld ms connecting to %.150s",
+                     call->client->opt.connect_timeout_ms, hp);
+        else
+            snprintf(out, size, "timed out after %ld ms talking to %.150s", call->timeout_ms, hp);
         break;
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
@@ -572,7 +594,7 @@ restart:
             start_attempt(call); /* may finish the call and queue new ones */
             goto restart;
         }
-        if (call->due_mono < *next_due)
+        if (call->due_mono > now && call->due_mono < *next_due) /* due ones wait for a slot */
             *next_due = call->due_mono;
     }
 }

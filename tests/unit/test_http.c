@@ -402,6 +402,7 @@ static void test_plain_http_only_loopback(void **state)
 {
     static const char *refused[] = {
         "http://example.com/", "http://10.0.0.1:4566/", "http://localhost.example.com/",
+        "http://128.0.0.1/",   "http://[::2]:80/",      "http://[::ffff:10.0.0.1]/",
         "ftp://127.0.0.1/",    "file:///etc/passwd",    "not a url"};
     struct calls k = {0};
     struct http_client *c = client(&k, 4);
@@ -426,7 +427,20 @@ static void test_plain_http_only_loopback(void **state)
     assert_int_equal(http_run(c, 0), 0);
     assert_int_equal(k.n, 0); /* nothing was sent, nothing reported */
 
-    /* loopback forms are accepted; a closed port is a network error after 3 connect attempts */
+    /* every loopback spelling is accepted (a closed port: refused at connect, no usage error) */
+    {
+        static const char *ok[] = {"http://127.0.0.2:1/", "http://[::1]:1/",
+                                   "http://[0:0:0:0:0:0:0:1]:1/", "http://LOCALHOST:1/",
+                                   "https://example.com/"};
+        for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+            err_clear(&e);
+            assert_int_equal(http_request_init(&req, "sts", "x", "GET", ok[i], &e), 0);
+            assert_int_equal(http_submit(c, &req, NULL, NULL, &e), 0);
+        }
+        http_client_free(c); /* drops the queued calls unsent */
+        c = client(&k, 4);
+    }
+    /* a closed port is a network error after 3 connect attempts */
     err_clear(&e);
     assert_int_equal(
         http_request_init(&req, "sts", "GetCallerIdentity", "GET", "http://127.0.0.1:1/", &e), 0);
