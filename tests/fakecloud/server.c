@@ -87,6 +87,11 @@ char *fc_form_param(const struct fc_request *req, const char *name)
     return NULL;
 }
 
+json_t *fc_request_json(const struct fc_request *req)
+{
+    return req->body_len ? json_loadb(req->body, req->body_len, 0, NULL) : NULL;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct fc_conn *cc = calloc(1, sizeof(*cc));
