@@ -370,7 +370,9 @@ static void describe_curl(const struct call *call, CURLcode rc, char *out, size_
 
     switch (rc) {
     case CURLE_COULDNT_CONNECT:
-        snprintf(out, size, "could not connect to %.150s (%.250s)", hp, detail);
+        snprintf(out, size,
+                 "could not connect to %.150s (%.250s); check the endpoint setting and the network",
+                 hp, detail);
         break;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
