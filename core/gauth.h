@@ -32,6 +32,7 @@ struct gauth_cred {
     enum gauth_kind kind;
     char *file;         /* the JSON file (NULL for the metadata server) */
     int from_gcloud;    /* found as gcloud's application_default_credentials.json */
+    unsigned int mode;  /* permission bits of file (0 for the metadata server) */
     char *project_id;   /* key file's project_id (may be NULL) */
     char *token_uri;    /* where the grant is POSTed (never NULL for the two file kinds) */
     char *client_email; /* service_account */
@@ -59,6 +60,11 @@ int gauth_cred_discover(struct gauth_cred *c, struct err *e);
 /* "service account key FILE (client_email)", "authorized_user FILE", "gcloud ADC FILE",
  * "metadata server HOST" into out (size n). Returns out. */
 const char *gauth_cred_describe(const struct gauth_cred *c, char *out, size_t n);
+
+/* A warning when the file holding secrets is readable or writable by group/others (as ssh
+ * warns about keys): "... is readable by others (mode 0644); run `chmod 600 FILE`" into out,
+ * or NULL when there is nothing to say. */
+const char *gauth_cred_warning(const struct gauth_cred *c, char *out, size_t n);
 
 /* The audience of the service-account assertion: Google's token endpoint for Google token URIs
  * (google-auth hard-codes it), else the key's own token_uri (see gauth_file.c). Borrowed. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -39,8 +40,9 @@ void gauth_cred_release(struct gauth_cred *c)
 }
 
 /* Reads the whole file (bounded) into *out; the caller wipes and frees it. */
-static int read_file(char **out, const char *path, struct err *e)
+static int read_file(char **out, unsigned int *mode, const char *path, struct err *e)
 {
+    struct stat st;
     struct buf b = BUF_INIT(CRED_FILE_MAX);
     char chunk[4096];
     size_t n;
@@ -50,6 +52,7 @@ static int read_file(char **out, const char *path, struct err *e)
     if (!f)
         return err_set(e, ERR_IO, "cannot read Google credentials file %s: %s", path,
                        strerror(errno));
+    *mode = fstat(fileno(f), &st) == 0 ? (unsigned int)(st.st_mode & 07777) : 0;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (buf_append(&b, chunk, n)) {
             fclose(f);
@@ -163,10 +166,11 @@ int gauth_cred_load_file(struct gauth_cred *c, const char *path, struct err *e)
     char *text = NULL;
     json_t *root;
     json_error_t je;
+    unsigned int mode = 0;
     int rc = -1;
 
     memset(c, 0, sizeof(*c));
-    if (read_file(&text, path, e))
+    if (read_file(&text, &mode, path, e))
         return -1;
     root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
     OPENSSL_cleanse(text, strlen(text));
@@ -181,6 +185,7 @@ int gauth_cred_load_file(struct gauth_cred *c, const char *path, struct err *e)
                        je.line, je.column, je.text);
     }
     c->file = strdup(path);
+    c->mode = mode;
     if (!c->file)
         err_set(e, ERR_NOMEM, "reading %s: out of memory", path);
     else
@@ -243,6 +248,15 @@ const char *gauth_cred_describe(const struct gauth_cred *c, char *out, size_t n)
         snprintf(out, n, "authorized_user %s", c->file);
     else
         snprintf(out, n, "metadata server %s", c->metadata_host);
+    return out;
+}
+
+const char *gauth_cred_warning(const struct gauth_cred *c, char *out, size_t n)
+{
+    if (!c->file || (c->mode & 077) == 0)
+        return NULL;
+    snprintf(out, n, "Google credentials file %s is %s by others (mode %04o); run `chmod 600 %s`",
+             c->file, (c->mode & 022) ? "writable" : "readable", c->mode, c->file);
     return out;
 }
 

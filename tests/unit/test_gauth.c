@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <jansson.h>
@@ -89,6 +91,32 @@ struct broken {
     enum err_code code;
     const char *needle;
 };
+
+static void test_mode_warning(void **state)
+{
+    struct gauth_cred c;
+    struct err e = ERR_INIT;
+    char w[1024], path[] = "/tmp/test_gauth_modeXXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+    (void)state;
+    assert_non_null(f);
+    fputs("{\"type\":\"authorized_user\",\"client_id\":\"a\",\"client_secret\":\"b\","
+          "\"refresh_token\":\"c\"}",
+          f);
+    fclose(f);
+    assert_int_equal(chmod(path, 0600), 0);
+    assert_int_equal(gauth_cred_load_file(&c, path, &e), 0);
+    assert_null(gauth_cred_warning(&c, w, sizeof(w)));
+    gauth_cred_release(&c);
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_int_equal(gauth_cred_load_file(&c, path, &e), 0);
+    assert_non_null(gauth_cred_warning(&c, w, sizeof(w)));
+    assert_non_null(strstr(w, "is readable by others (mode 0644); run `chmod 600 /tmp/test_gauth"));
+    gauth_cred_release(&c);
+    unlink(path);
+}
 
 static void test_broken_files(void **state)
 {
@@ -317,6 +345,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sample_service_account),
         cmocka_unit_test(test_sample_authorized_user),
+        cmocka_unit_test(test_mode_warning),
         cmocka_unit_test(test_broken_files),
         cmocka_unit_test(test_discovery_order),
         cmocka_unit_test(test_assertion_vector),
