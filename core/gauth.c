@@ -231,6 +231,7 @@ static int metadata_get(struct gauth *g, const char *path, const char *op,
         return -1;
     req.timeout_ms = g->metadata_timeout_ms;
     req.max_attempts = 2;
+    req.allow_insecure_link_local = 1; /* metadata.google.internal / 169.254.169.254: http only */
     if (http_headers_set(&req.headers, "Metadata-Flavor", "Google", e)) {
         http_request_release(&req);
         return -1;

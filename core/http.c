@@ -134,7 +134,16 @@ void http_client_free(struct http_client *c)
     curl_global_cleanup();
 }
 
-/* Plain http:// only to 127.0.0.0/8, ::1 or localhost. Fills hostport for error messages. */
+/* The link-local instance metadata service (only when the request asks for it). */
+static int metadata_host(const struct call *call, const char *host)
+{
+    return call->req.allow_insecure_link_local &&
+           (strcmp(host, "169.254.169.254") == 0 ||
+            strcasecmp(host, "metadata.google.internal") == 0);
+}
+
+/* Plain http:// only to 127.0.0.0/8, ::1 or localhost, or (per request) the link-local metadata
+ * service. Fills hostport for error messages. */
 static int check_url(struct call *call, struct err *e)
 {
     CURLU *u = curl_url();
@@ -157,7 +166,8 @@ static int check_url(struct call *call, struct err *e)
         rc = 0;
     } else if (strcasecmp(scheme, "http") == 0 &&
                (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
-                (inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127))) {
+                (inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127) ||
+                metadata_host(call, host))) {
         rc = 0;
     } else {
         err_set(e, ERR_USAGE,
