@@ -148,7 +148,16 @@ static int is_loopback(const char *host)
     return inet_pton(AF_INET6, v6, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
-/* Plain http:// only to 127.0.0.0/8, ::1 or localhost. Fills hostport for error messages. */
+/* The link-local instance metadata service (only when the request asks for it). */
+static int metadata_host(const struct call *call, const char *host)
+{
+    return call->req.allow_insecure_link_local &&
+           (strcmp(host, "169.254.169.254") == 0 ||
+            strcasecmp(host, "metadata.google.internal") == 0);
+}
+
+/* Plain http:// only to 127.0.0.0/8, ::1 or localhost, or (per request) the link-local metadata
+ * service. Fills hostport for error messages. */
 static int check_url(struct call *call, struct err *e)
 {
     CURLU *u = curl_url();
@@ -167,7 +176,8 @@ static int check_url(struct call *call, struct err *e)
     }
     snprintf(call->hostport, sizeof(call->hostport), "%s:%s", host, port);
     call->loopback = is_loopback(host);
-    if (strcasecmp(scheme, "https") == 0 || (strcasecmp(scheme, "http") == 0 && call->loopback)) {
+    if (strcasecmp(scheme, "https") == 0 ||
+        (strcasecmp(scheme, "http") == 0 && (call->loopback || metadata_host(call, host)))) {
         rc = 0;
     } else {
         err_set(e, ERR_USAGE,

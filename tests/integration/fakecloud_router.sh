@@ -50,9 +50,9 @@ req rds-by-scope 400 'http://rds.amazonaws.com/doc/2014-10-31/' \
 req sts-by-version 400 'for version 2011-06-15' -d 'Action=NoSuchOp&Version=2011-06-15' "$url/"
 req lambda-unknown 404 'X-Amzn-ErrorType: UnknownOperationException' "$url/2015-03-31/functions/f/nothing"
 req s3-unknown 404 '<Code>NoSuchBucket</Code>' "$url/some-bucket/some/key"
-req bigquery-unknown 404 '"status":"NOT_FOUND"' "$url/bigquery/v2/projects/p/datasets/d/tables/t"
-req dts-unknown 404 '"status":"NOT_FOUND"' "$url/v1/projects/p/locations/us/transferConfigs"
-req oauth2-unknown 400 '"error":"invalid_request"' -d 'grant_type=x' "$url/token"
+req bigquery-unknown 404 '"status":"NOT_FOUND"' "$url/bigquery/v2/projects/p/nothing/here"
+req dts-unknown 404 '"status":"NOT_FOUND"' "$url/v1/projects/p/locations/us/nothing"
+req oauth2-bad-grant 400 '"error":"unsupported_grant_type"' -d 'grant_type=x' "$url/token"
 req fake-unknown 404 'NOT_FOUND' "$url/_fake/nothing"
 req faults-bad 400 'unknown knob' -d '{"global":{"throttle":1}}' "$url/_fake/faults"
 
@@ -67,7 +67,7 @@ req lambda-throttle 429 'X-Amzn-ErrorType: TooManyRequestsException' "$url/2015-
 req google-throttle 429 '"status":"RESOURCE_EXHAUSTED"' "$url/bigquery/v2/projects/p/datasets"
 req health-unfaulted 200 '"status":"ok"' "$url/_fake/health"
 req faults-5xx 200 'error_5xx_rate' -d '{"dts":{"error_5xx_rate":1}}' "$url/_fake/faults"
-req dts-5xx 503 '"status":"UNAVAILABLE"' "$url/v1/projects/p/locations/us/transferConfigs"
+req dts-5xx 503 '"status":"UNAVAILABLE"' "$url/v1/projects/p/locations/us/nothing"
 req s3-faults-replaced 404 'NoSuchBucket' "$url/bucket/key"
 
 # calls.jsonl: one line per request, routed names, no secrets
