@@ -134,3 +134,32 @@ int reqbuild_toobig(struct err *e, const char *call)
     return err_set(e, ERR_NOMEM, "%s: the request is too large to build (limit %u bytes)", call,
                    REQBUILD_MAX);
 }
+
+int reqbuild_aws_json(struct http_request *req, const char *service, const char *operation,
+                      const char *endpoint, const char *target, const char *content_type,
+                      const json_t *body, struct buf *cmd, struct err *e)
+{
+    const char *headers[] = {"Content-Type", content_type, "X-Amz-Target", target, NULL};
+    struct buf url = BUF_INIT(REQBUILD_MAX);
+    char *text = NULL;
+    int rc = -1;
+
+    memset(req, 0, sizeof(*req));
+    if (body == NULL) {
+        err_set(e, ERR_NOMEM, "%s %s: out of memory building the request", service, operation);
+        goto out;
+    }
+    if (reqbuild_base(&url, endpoint, e) != 0 || reqbuild_json(&text, body, e) != 0)
+        goto out;
+    if (buf_putc(&url, '/') != 0) {
+        reqbuild_toobig(e, operation);
+        goto out;
+    }
+    rc =
+        reqbuild_finish(req, service, operation, "POST", &url, text, strlen(text), headers, cmd, e);
+out:
+    buf_release(&url);
+    buf_release(cmd);
+    free(text);
+    return rc;
+}

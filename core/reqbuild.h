@@ -41,6 +41,13 @@ int reqbuild_finish(struct http_request *req, const char *service, const char *o
  * order, ", " and ": " separators) into *out (caller frees). Returns -1 (ERR_NOMEM). */
 int reqbuild_json(char **out, const json_t *body, struct err *e);
 
+/* An AWS JSON 1.0/1.1 call: POST {endpoint}/ with X-Amz-Target: target and Content-Type:
+ * content_type, body serialised by reqbuild_json(), the command line taken from cmd (released).
+ * On failure req is left empty. */
+int reqbuild_aws_json(struct http_request *req, const char *service, const char *operation,
+                      const char *endpoint, const char *target, const char *content_type,
+                      const json_t *body, struct buf *cmd, struct err *e);
+
 /* Command-line pieces: " word" shell-quoted when needed ('...' with embedded quotes escaped). */
 int reqbuild_arg(struct buf *cmd, const char *word);
 /* " --flag value" (value quoted), nothing when value is NULL. */

@@ -23,4 +23,15 @@ void ct_assert_req(const struct http_request *req, const char *method, const cha
                    const char *body);
 void ct_assert_header(const struct http_request *req, const char *name, const char *value);
 
+/* Asserts that req has the URL, body and pre-signing headers (Host excepted: libcurl sets it) of
+ * the vector called name in ../shared/reference/aws-sigv4-derived-vectors.json. */
+void ct_assert_sigv4_vector(const struct http_request *req, const char *name);
+
+/* Runs every error case of ../shared/reference/aws-protocol-tests/output/<file> through read and
+ * asserts the code (and the message when the case gives one). Returns the number of cases. */
+struct apierr;
+typedef void (*ct_error_reader)(struct apierr *out, long status, const struct http_headers *h,
+                                const char *body, size_t len);
+int ct_protocol_errors(const char *file, ct_error_reader read);
+
 #endif
