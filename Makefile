@@ -32,8 +32,9 @@ pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. $(WARN) -MMD -MP \
-               -DPIPETOP_VERSION='"$(VERSION)"' -DPIPETOP_REVISION='"$(GIT_REV)"'
+# version.h is rewritten only when the version or git revision changes, and force-included.
+VERSION_H   := $(BUILD)/gen/version.h
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -I. $(WARN) -MMD -MP -include $(VERSION_H)
 ALL_CFLAGS  := $(BASE_CFLAGS) $(call pc_cflags,$(PKG_CORE) $(PKG_STATE) $(PKG_TUI)) $(CFLAGS)
 TEST_CFLAGS := $(ALL_CFLAGS) $(call pc_cflags,$(PKG_TEST))
 LIBS        := $(call pc_libs,$(PKG_TUI) $(PKG_STATE) $(PKG_CORE)) -lpthread -lm
@@ -57,7 +58,7 @@ LIBCORE  := $(BUILD)/libcore.a
 LIBSTATE := $(BUILD)/libstate.a
 LIBTUI   := $(BUILD)/libtui.a
 
-.PHONY: all deps check unit integration asan lint format format-check clean install demo
+.PHONY: FORCE all deps check unit integration asan lint format format-check clean install demo
 .DEFAULT_GOAL := all
 
 FAKE_ALL := $(if $(FAKE_SRC),tests/fakecloud/fakecloud)
@@ -68,11 +69,18 @@ all: pipetop $(FAKE_ALL)
 deps:
 	@sh tests/tools/deps.sh
 
-$(BUILD)/%.o: %.c
+$(VERSION_H): FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define PIPETOP_VERSION "%s"\n#define PIPETOP_REVISION "%s"\n' \
+	    '$(VERSION)' '$(GIT_REV)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+
+$(BUILD)/%.o: %.c | $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%.o: tests/%.c
+$(BUILD)/tests/%.o: tests/%.c | $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -c -o $@ $<
 
@@ -94,8 +102,10 @@ $(BUILD)/pipetop: $(BUILD)/tui/main.o $(LIBTUI) $(LIBSTATE) $(LIBCORE)
 $(BUILD)/fakecloud: $(FAKE_OBJ) $(LIBCORE)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(HELP_OBJ) $(LIBTUI) $(LIBSTATE) $(LIBCORE)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+# Unit tests may start the fake cloud ($$FAKECLOUD), so it is built first.
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(HELP_OBJ) $(LIBTUI) $(LIBSTATE) $(LIBCORE) \
+                       | $(FAKE_BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter-out $(FAKE_BIN),$^) $(TEST_LIBS)
 
 # The default build leaves the binaries where the README says they are.
 pipetop: $(BUILD)/pipetop
@@ -104,7 +114,7 @@ tests/fakecloud/fakecloud: $(BUILD)/fakecloud
 	cp $< $@
 
 unit: $(UNIT_BIN)
-	@BUILD=$(BUILD) sh tests/tools/run-unit.sh $(UNIT_BIN)
+	@BUILD=$(BUILD) FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud sh tests/tools/run-unit.sh $(UNIT_BIN)
 
 integration: $(BUILD)/pipetop $(FAKE_BIN)
 	@PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
@@ -133,6 +143,9 @@ format-check:
 	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: ok"
 format:
 	clang-format -i $(FORMAT_FILES)
+
+demo:
+	@echo "make demo: the fake cloud's demo world is not built yet in this version" >&2; exit 69
 
 install: pipetop
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -232,6 +232,7 @@ void api_call_release(struct api_call *c)
     FREE_NULL(c->url);
     FREE_NULL(c->error);
     FREE_NULL(c->command);
+    FREE_NULL(c->retry_detail);
 }
 
 int model_strdup(char **out, const char *s, struct err *e)

@@ -155,8 +155,11 @@ struct api_call {
     int64_t bytes_sent;
     int64_t bytes_received;
     int retries;
-    char *error;   /* NULL on success */
-    char *command; /* the equivalent aws/bq command line, when there is one */
+    char *error;        /* NULL on success */
+    char *command;      /* the equivalent aws/bq command line, when there is one */
+    char *retry_detail; /* each retry's cause and wait: "retries: 2 (HTTP 503 SlowDown, waited
+                           1.000s (Retry-After); connection reset by H:P, waited 0.412s
+                           (backoff))"; NULL when there was no retry */
 };
 
 void pipeline_release(struct pipeline *p);

@@ -24,13 +24,10 @@ static int zone_exists(const char *name)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-int time_zone_use(const char *name, struct err *e)
+int time_zone_check(const char *name, struct err *e)
 {
-    if (name == NULL || *name == '\0' || strcmp(name, "local") == 0) {
-        tzset();
-        snprintf(zone_name, sizeof(zone_name), "local");
+    if (name == NULL || *name == '\0' || strcmp(name, "local") == 0)
         return 0;
-    }
     if (strlen(name) >= sizeof(zone_name) || name[0] == '/' || strstr(name, "..") != NULL)
         return err_set(e, ERR_CONFIG, "time zone '%s' is not an IANA zone name", name);
     if (strcmp(name, "UTC") != 0 && !zone_exists(name))
@@ -38,6 +35,18 @@ int time_zone_use(const char *name, struct err *e)
                        "unknown time zone '%s': use an IANA name such as Asia/Tokyo or UTC "
                        "(is the tzdata package installed?)",
                        name);
+    return 0;
+}
+
+int time_zone_use(const char *name, struct err *e)
+{
+    if (name == NULL || *name == '\0' || strcmp(name, "local") == 0) {
+        tzset();
+        snprintf(zone_name, sizeof(zone_name), "local");
+        return 0;
+    }
+    if (time_zone_check(name, e))
+        return -1;
     if (setenv("TZ", name, 1) != 0)
         return err_set(e, ERR_INTERNAL, "cannot set TZ=%s", name);
     tzset();

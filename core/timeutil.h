@@ -18,6 +18,9 @@
  * database does not have — glibc would otherwise silently use UTC. */
 int time_zone_use(const char *name, struct err *e);
 
+/* Checks a zone name as time_zone_use() would, without selecting it. Same errors. */
+int time_zone_check(const char *name, struct err *e);
+
 /* The zone in use, as given to time_zone_use() ("local" when none was). Borrowed. */
 const char *time_zone_name(void);
 

@@ -1,0 +1,59 @@
+/* tests/fakecloud/env.c: DIR/env.sh — `export` lines that point pipetop (and the aws/bq-style
+ * settings it reads) at this server, so tests reach it exactly as a user would configure an
+ * endpoint. Add a service's variables in fc_env_lines(). Never points anywhere but loopback. */
+#include "tests/fakecloud/fakecloud.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* export NAME='value' with the value single-quoted for sh. */
+static void put(FILE *f, const char *name, const char *value)
+{
+    fprintf(f, "export %s='", name);
+    for (const char *p = value; *p; p++) {
+        if (*p == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(*p, f);
+    }
+    fputs("'\n", f);
+}
+
+/* The variables, one `export` line each. Other services add their own lines here
+ * (e.g. GOOGLE_APPLICATION_CREDENTIALS once the token endpoint exists). */
+void fc_env_lines(const struct fakecloud *fc, FILE *f)
+{
+    char url[64];
+
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u", fc->port);
+    fputs("# written by tests/fakecloud: source this to point pipetop at the fake cloud\n", f);
+    put(f, "FAKECLOUD_URL", url);
+    put(f, "AWS_ACCESS_KEY_ID", fc->scen.aws_access_key_id);
+    put(f, "AWS_SECRET_ACCESS_KEY", fc->scen.aws_secret_access_key);
+    if (fc->scen.aws_session_token)
+        put(f, "AWS_SESSION_TOKEN", fc->scen.aws_session_token);
+    else
+        fputs("unset AWS_SESSION_TOKEN AWS_PROFILE\n", f);
+    put(f, "AWS_REGION", fc->scen.aws_region);
+    put(f, "AWS_ENDPOINT_URL", url);
+    put(f, "AWS_EC2_METADATA_DISABLED", "true");
+    put(f, "PIPETOP_BIGQUERY_ENDPOINT", url);
+    put(f, "PIPETOP_DTS_ENDPOINT", url);
+}
+
+int fc_env_write(const struct fakecloud *fc, const char *path)
+{
+    char tmp[1100];
+    FILE *f;
+
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    f = fopen(tmp, "w");
+    if (f == NULL)
+        return -1;
+    fc_env_lines(fc, f);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}

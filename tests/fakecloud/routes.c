@@ -1,0 +1,186 @@
+/* tests/fakecloud/routes.c: the route table and the router. A request is first given its
+ * service (X-Amz-Target, Query Action + SigV4 scope, Lambda/Google paths, else S3 path-style),
+ * then matched against fc_routes[]; an operation without a route gets the service's own
+ * "unknown operation" answer. Extend by adding lines to fc_routes[] and fc_modules[]. */
+#include "tests/fakecloud/fakecloud.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct fc_route fc_routes[] = {
+    /* control endpoints (never fault-injected) */
+    {"fake", "GET /_fake/health", "health", fc_control_health, FC_NO_FAULTS},
+    {"fake", "* /_fake/faults", "faults", fc_control_faults, FC_NO_FAULTS},
+    {"fake", "GET /_fake/calls", "calls", fc_control_calls, FC_NO_FAULTS},
+    {"fake", "* /_fake/stats", "stats", fc_control_stats, FC_NO_FAULTS},
+    /* test routes for the HTTP engine (fault-injected like any service) */
+    {"fake", "* /_fake/echo", "echo", fc_control_echo, 0},
+    {"fake", "GET /_fake/big", "big", fc_control_big, 0},
+    {"fake", "* /_fake/status", "status", fc_control_status, 0},
+};
+const size_t fc_n_routes = sizeof(fc_routes) / sizeof(fc_routes[0]);
+
+const struct fc_module fc_modules[] = {
+    {"control", NULL, NULL},
+};
+const size_t fc_n_modules = sizeof(fc_modules) / sizeof(fc_modules[0]);
+
+static int starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The SigV4 scope's service: Credential=AKID/DATE/REGION/SERVICE/aws4_request. */
+static void scope_service(const struct fc_request *req, char *out, size_t n)
+{
+    const char *auth = fc_header(req, "Authorization"), *p = NULL;
+    const char *cred = fc_query_param(req, "X-Amz-Credential");
+    int slashes = 0;
+    size_t len = 0;
+
+    out[0] = '\0';
+    if (auth && (p = strstr(auth, "Credential=")) != NULL)
+        p += strlen("Credential=");
+    else if (cred)
+        p = cred;
+    for (; p && *p && *p != ',' && *p != ' '; p++) {
+        if (*p == '/') {
+            if (++slashes == 4)
+                break;
+        } else if (slashes == 3 && len + 1 < n) {
+            out[len++] = *p;
+        }
+    }
+    out[len] = '\0';
+}
+
+static const char *classify(struct fc_request *req, char *op, size_t n)
+{
+    const char *target = fc_header(req, "X-Amz-Target");
+    const char *action = fc_query_param(req, "Action");
+    char *form = NULL, scope[32];
+
+    op[0] = '\0';
+    if (starts(req->path, "/_fake/"))
+        return "fake";
+    if (target && starts(target, "DynamoDB_20120810.")) {
+        snprintf(op, n, "%s", target + strlen("DynamoDB_20120810."));
+        return "dynamodb";
+    }
+    if (target && starts(target, "AWSEvents.")) {
+        snprintf(op, n, "%s", target + strlen("AWSEvents."));
+        return "events";
+    }
+    if (action == NULL)
+        action = form = fc_form_param(req, "Action");
+    if (action != NULL) {
+        char *version = fc_form_param(req, "Version");
+        const char *v = version ? version : fc_query_param(req, "Version");
+        int sts = v && strcmp(v, "2011-06-15") == 0;
+        snprintf(op, n, "%s", action);
+        scope_service(req, scope, sizeof(scope));
+        free(form);
+        free(version);
+        if (strcmp(scope, "sts") == 0 || strcmp(scope, "rds") == 0)
+            return strcmp(scope, "sts") == 0 ? "sts" : "rds";
+        return sts ? "sts" : "rds";
+    }
+    if (starts(req->path, "/2015-03-31/functions"))
+        return "lambda";
+    if (starts(req->path, "/bigquery/v2/"))
+        return "bigquery";
+    if (starts(req->path, "/v1/"))
+        return "dts";
+    if (strcmp(req->path, "/token") == 0)
+        return "oauth2";
+    return "s3";
+}
+
+/* A "/segment/pattern" against a path: fnmatch(3) per segment; a final "**" takes the rest. */
+static int path_match(const char *pat, const char *path)
+{
+    char ps[256], ss[1024];
+
+    while (*pat == '/') {
+        size_t pl, sl;
+        if (*path != '/')
+            return 0;
+        pat++;
+        path++;
+        pl = strcspn(pat, "/");
+        sl = strcspn(path, "/");
+        if (pl == 2 && strncmp(pat, "**", 2) == 0 && pat[2] == '\0')
+            return *path != '\0';
+        if (pl >= sizeof(ps) || sl >= sizeof(ss))
+            return 0;
+        memcpy(ps, pat, pl);
+        ps[pl] = '\0';
+        memcpy(ss, path, sl);
+        ss[sl] = '\0';
+        if (fnmatch(ps, ss, 0) != 0)
+            return 0;
+        pat += pl;
+        path += sl;
+    }
+    return *pat == '\0' && *path == '\0';
+}
+
+static int rest_match(const char *match, const struct fc_request *req)
+{
+    const char *sp = strchr(match, ' ');
+    size_t ml = sp ? (size_t)(sp - match) : 0;
+
+    if (sp == NULL)
+        return 0;
+    if (!(ml == 1 && match[0] == '*') &&
+        !(strlen(req->method) == ml && strncmp(match, req->method, ml) == 0))
+        return 0;
+    return path_match(sp + 1, req->path);
+}
+
+static int by_operation(const char *service)
+{
+    return strcmp(service, "dynamodb") == 0 || strcmp(service, "events") == 0 ||
+           strcmp(service, "sts") == 0 || strcmp(service, "rds") == 0;
+}
+
+const struct fc_route *fc_route_find(struct fc_request *req, char *op, size_t op_size)
+{
+    req->service = classify(req, op, op_size);
+    req->operation = op[0] ? op : "unknown";
+    for (size_t i = 0; i < fc_n_routes; i++) {
+        const struct fc_route *rt = &fc_routes[i];
+        if (strcmp(rt->service, req->service) != 0)
+            continue;
+        if (by_operation(req->service) ? strcmp(rt->match, op) == 0 : rest_match(rt->match, req)) {
+            req->operation = rt->operation ? rt->operation : op;
+            return rt;
+        }
+    }
+    return NULL;
+}
+
+void fc_route_unknown(struct fc_request *req, struct fc_response *r)
+{
+    const char *svc = req->service;
+    char msg[512];
+
+    if (strcmp(svc, "dynamodb") == 0 || strcmp(svc, "events") == 0) {
+        fc_respond_error(r, svc, 400, "UnknownOperationException", "");
+    } else if (strcmp(svc, "sts") == 0 || strcmp(svc, "rds") == 0) {
+        snprintf(msg, sizeof(msg), "Could not find operation %.200s for version %s", req->operation,
+                 strcmp(svc, "sts") == 0 ? "2011-06-15" : "2014-10-31");
+        fc_respond_error(r, svc, 400, "InvalidAction", msg);
+    } else if (strcmp(svc, "lambda") == 0) {
+        fc_respond_error(r, svc, 404, "UnknownOperationException", "Unknown operation");
+    } else if (strcmp(svc, "s3") == 0) {
+        fc_respond_error(r, svc, 404, "NoSuchBucket", "The specified bucket does not exist");
+    } else if (strcmp(svc, "oauth2") == 0) {
+        fc_respond_error(r, svc, 400, "invalid_request", "no token endpoint in this fake cloud");
+    } else {
+        snprintf(msg, sizeof(msg), "Requested entity was not found: %.200s %.200s", req->method,
+                 req->path);
+        fc_respond_error(r, svc, 404, "NOT_FOUND", msg);
+    }
+}

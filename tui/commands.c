@@ -1,0 +1,195 @@
+/* tui/commands.c: the table of pipetop's commands (DESIGN §5) with their options, and the
+ * argument checks of the commands whose engine is not built yet: they validate everything, load
+ * the config, apply the read-only guard, then say plainly that they are not built. No fake output.
+ */
+#include "tui/cmd.h"
+
+#include <string.h>
+
+#include "core/model.h"
+#include "core/strutil.h"
+#include "core/timeutil.h"
+#include "tui/exitcode.h"
+
+/* Loads the config and reports "not built": the common end of every unbuilt command. */
+static int unbuilt(struct cli *cli, const struct cli_cmd *cmd, bool mutates)
+{
+    struct config *cfg = NULL;
+    int rc;
+
+    if (cli_load_config(cli, &cfg, &rc))
+        return rc;
+    if (mutates && cfg->general.read_only) {
+        char from[96];
+        config_origin_str(config_origin_of(cfg, "general", "read_only"), from, sizeof(from));
+        fprintf(stderr, "pipetop: %s refused: read-only mode is on (%s); nothing was changed\n",
+                cmd->name, from);
+        config_free(cfg);
+        return EXIT_REFUSED;
+    }
+    config_free(cfg);
+    return cli_not_built(cmd);
+}
+
+static int check_day(const struct cli_cmd *cmd, const char *opt, const char *v)
+{
+    char reason[128];
+    struct err e = ERR_INIT;
+
+    if (time_day_valid(v, &e) == 0)
+        return 0;
+    snprintf(reason, sizeof(reason), "%s '%.40s' is not a date YYYY-MM-DD", opt, v);
+    return cli_usage_error(cmd, reason);
+}
+
+static int run_plain(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
+{
+    (void)a;
+    return unbuilt(cli, cmd, false);
+}
+
+static int run_status(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
+{
+    long days;
+
+    if (a->val[0] != NULL && str_parse_int(a->val[0], 1, 90, &days))
+        return cli_usage_error(cmd, "--days needs a whole number from 1 to 90");
+    return unbuilt(cli, cmd, false);
+}
+
+static int run_runs(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
+{
+    if (a->val[1] != NULL && check_day(cmd, "--since", a->val[1]))
+        return EXIT_USAGE;
+    return unbuilt(cli, cmd, false);
+}
+
+static int run_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
+{
+    if (a->val[2] != NULL && a->val[1] == NULL)
+        return cli_usage_error(cmd, "--yes only makes sense with --apply");
+    return unbuilt(cli, cmd, a->val[1] != NULL);
+}
+
+static int run_schema_infer(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
+{
+    static const char *const formats[] = {"bq-json", "terraform", "sql"};
+    const char *arn = a->val[0], *fmt = a->val[1];
+    bool s3 = false;
+
+    for (int i = 0; i < a->npos; i++)
+        s3 = s3 || strncmp(a->pos[i], "s3://", 5) == 0;
+    if ((arn == NULL) == (a->npos == 0))
+        return cli_usage_error(cmd, "give FILE..., one s3://BUCKET/PREFIX, or --export ARN");
+    if (s3 && a->npos != 1)
+        return cli_usage_error(cmd, "give one s3:// location, not several or mixed with files");
+    if (s3 && strlen(a->pos[0]) <= 5)
+        return cli_usage_error(cmd, "an s3:// location needs a bucket: s3://BUCKET/PREFIX");
+    if (arn != NULL && (strncmp(arn, "arn:aws", 7) != 0 || strstr(arn, ":dynamodb:") == NULL ||
+                        strstr(arn, "/export/") == NULL))
+        return cli_usage_error(cmd, "--export needs a DynamoDB export ARN "
+                                    "(arn:aws:dynamodb:REGION:ACCOUNT:table/T/export/ID)");
+    if (fmt != NULL && strcmp(fmt, formats[0]) != 0 && strcmp(fmt, formats[1]) != 0 &&
+        strcmp(fmt, formats[2]) != 0)
+        return cli_usage_error(cmd, "--format must be bq-json, terraform or sql");
+    return unbuilt(cli, cmd, false);
+}
+
+static int run_rerun(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
+{
+    const char *from = a->val[0], *to = a->val[1], *stage = a->val[2];
+    enum stage st;
+    struct err e = ERR_INIT;
+    int span;
+
+    if (from == NULL)
+        return cli_usage_error(cmd, "--date D is required");
+    if (check_day(cmd, "--date", from) || (to != NULL && check_day(cmd, "--to", to)))
+        return EXIT_USAGE;
+    if (to != NULL && (time_day_diff(from, to, &span, &e) || span < 0))
+        return cli_usage_error(cmd, "--to must not be before --date");
+    if (stage != NULL && stage_parse(stage, &st) != 0)
+        return cli_usage_error(cmd, "--stage must be export, transfer or query");
+    return unbuilt(cli, cmd, a->val[3] == NULL);
+}
+
+static const struct cli_opt status_opts[] = {
+    {"--days", "N", "how many days to show, 1..90 (default: [general] days)"},
+    {"--offline", NULL, "show the history database only; make no network calls"}};
+static const struct cli_opt runs_opts[] = {
+    {"--failed", NULL, "only failed, missing, stuck or cancelled runs"},
+    {"--since", "DATE", "runs of days from DATE (YYYY-MM-DD) on"}};
+static const struct cli_opt refresh_opts[] = {
+    {"--from-export", NULL, "infer the raw schema from the latest DynamoDB export's files"},
+    {"--apply", NULL, "add the new NULLABLE fields to the BigQuery table (additive only)"},
+    {"--yes", NULL, "do not ask for confirmation (with --apply)"}};
+static const struct cli_opt infer_opts[] = {
+    {"--export", "ARN", "read the files of this DynamoDB export"},
+    {"--format", "FMT", "bq-json (default), terraform or sql"}};
+static const struct cli_opt rerun_opts[] = {
+    {"--date", "D", "the day to rerun (YYYY-MM-DD, in the configured time zone)"},
+    {"--to", "D2", "rerun every failed or missing day from D to D2 (a backfill)"},
+    {"--stage", "STAGE", "start at export, transfer or query instead of the first failure"},
+    {"--dry-run", NULL, "show what would run; change nothing"},
+    {"--yes", NULL, "do not ask for confirmation"}};
+
+#define OPTS(a) a, sizeof(a) / sizeof(a[0])
+static const struct cli_cmd commands[] = {
+    {"", "", "the dashboard (no command)", "Opens the full-screen dashboard.", NULL, 0, 0, 0, false,
+     run_plain},
+    {"status", "[--days N] [--offline] [--json]", "the grid of pipelines x days, as text",
+     "Prints each pipeline's export, transfer and query state for the last days.\n"
+     "Exits 1 when a failed run is shown.",
+     OPTS(status_opts), 0, 0, true, run_status},
+    {"refresh", "", "poll the clouds once and update the history database", NULL, NULL, 0, 0, 0,
+     false, run_plain},
+    {"runs", "[--failed] [--since DATE] [--json]", "the stage runs in the history database",
+     "Lists stage runs, newest first. Exits 1 when a failed run is listed.", OPTS(runs_opts), 0, 0,
+     true, run_runs},
+    {"tables", "[--json]", "BigQuery tables: rows, size, freshness, drift", NULL, NULL, 0, 0, 0,
+     true, run_plain},
+    {"schema", "TABLE [--json]", "a table's schema: fields, descriptions, policy tags",
+     "TABLE is dataset.table or project.dataset.table.\n"
+     "See also: pipetop schema refresh --help, pipetop schema infer --help.",
+     NULL, 0, 1, 1, true, run_plain},
+    {"schema refresh", "TABLE [--from-export] [--apply] [--yes]",
+     "re-read a table's schema; show and apply drift", NULL, OPTS(refresh_opts), 1, 1, false,
+     run_schema_refresh},
+    {"schema infer", "(FILE...|s3://BUCKET/PREFIX|--export ARN) [--format bq-json|terraform|sql]",
+     "infer a BigQuery schema from DynamoDB export files",
+     "Reads DynamoDB JSON export files (gzip or plain) and prints the raw table's schema as bq\n"
+     "JSON, a terraform google_bigquery_table block, or the flattening scheduled-query SQL.",
+     OPTS(infer_opts), 0, -1, false, run_schema_infer},
+    {"rerun", "PIPELINE --date D [--to D2] [--stage export|transfer|query] [--dry-run] [--yes]",
+     "rerun a failed day (or a range) along the chain",
+     "Walks the chain from the first failed or missing stage of each day, waiting for each\n"
+     "stage to succeed before the next. Refused in read-only mode unless --dry-run.",
+     OPTS(rerun_opts), 1, 1, false, run_rerun},
+    {"history", "[--json]", "row counts and schema versions over time", NULL, NULL, 0, 0, 0, true,
+     run_plain},
+    {"audit", "[--json]", "every action taken, with intent and outcome", NULL, NULL, 0, 0, 0, true,
+     run_plain},
+    {"calls", "[--json]", "the API call log, with equivalent aws/bq command lines", NULL, NULL, 0,
+     0, 0, true, run_plain},
+    {"doctor", "[--json]", "check config, credentials, endpoints and permissions", NULL, NULL, 0, 0,
+     0, true, run_plain},
+    {"info", "[--json]", "paths in use and every setting with where it came from",
+     "Prints the config file (and whether it exists), the history database, the log file and\n"
+     "every resolved setting with its source: default, file:LINE, env VAR or flag --FLAG.\n"
+     "The config never holds secrets, so nothing here is secret.",
+     NULL, 0, 0, 0, true, cmd_info},
+};
+
+const struct cli_cmd *cli_commands(size_t *n)
+{
+    *n = sizeof(commands) / sizeof(commands[0]);
+    return commands;
+}
+
+const struct cli_cmd *cli_command_find(const char *name)
+{
+    for (size_t i = 1; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
