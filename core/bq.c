@@ -290,8 +290,10 @@ int bq_parse_table(struct table_meta *out, char **etag, const char *body, size_t
     return rc;
 }
 
-int bq_error(struct err *e, const char *operation, long status, const char *body, size_t len)
+int bq_error(struct err *e, const char *operation, long status, const struct http_headers *h,
+             const char *body, size_t len)
 {
+    (void)h;
     char call[96];
 
     snprintf(call, sizeof(call), "bigquery %s", operation);

@@ -79,6 +79,7 @@ int bq_schema_read(struct schema_field **out, size_t *n, const json_t *obj, cons
 int bq_schema_to_json(json_t **out, const struct schema_field *fields, size_t n, struct err *e);
 
 /* A non-2xx answer of operation ("tables.get") into e (see core/apierr.h). Always -1. */
-int bq_error(struct err *e, const char *operation, long status, const char *body, size_t len);
+int bq_error(struct err *e, const char *operation, long status, const struct http_headers *h,
+             const char *body, size_t len);
 
 #endif

@@ -294,8 +294,10 @@ out:
     return rc;
 }
 
-int dts_error(struct err *e, const char *operation, long status, const char *body, size_t len)
+int dts_error(struct err *e, const char *operation, long status, const struct http_headers *h,
+              const char *body, size_t len)
 {
+    (void)h;
     char call[96];
 
     snprintf(call, sizeof(call), "dts %s", operation);

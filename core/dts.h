@@ -119,7 +119,9 @@ int dts_parse_runs(struct dts_runs *out, const char *body, size_t len, struct er
 int dts_parse_manual_runs(struct dts_runs *out, const char *body, size_t len, struct err *e);
 int dts_parse_messages(struct dts_messages *out, const char *body, size_t len, struct err *e);
 
-/* A non-2xx answer of operation ("runs.list") into e (see core/apierr.h). Always -1. */
-int dts_error(struct err *e, const char *operation, long status, const char *body, size_t len);
+/* A non-2xx answer of operation ("runs.list") into e (see core/apierr.h); h (unused by Google
+ * errors) may be NULL, for one signature across the clients. Always -1. */
+int dts_error(struct err *e, const char *operation, long status, const struct http_headers *h,
+              const char *body, size_t len);
 
 #endif

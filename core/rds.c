@@ -203,8 +203,10 @@ int rds_build_start_export_task(struct http_request *req, const char *endpoint,
     return finish(req, "StartExportTask", endpoint, &form, &cmd, big, e);
 }
 
-int rds_error(struct err *e, const char *operation, long status, const char *body, size_t len)
+int rds_error(struct err *e, const char *operation, long status, const struct http_headers *h,
+              const char *body, size_t len)
 {
+    (void)h;
     char where[96];
 
     snprintf(where, sizeof(where), "rds %s", operation);

@@ -109,6 +109,7 @@ int rds_parse_start_export_task(struct rds_export_task *out, const char *body, s
                                 struct err *e);
 
 /* A non-2xx answer (<ErrorResponse><Error><Code/><Message/></Error>) into e. Always -1. */
-int rds_error(struct err *e, const char *operation, long status, const char *body, size_t len);
+int rds_error(struct err *e, const char *operation, long status, const struct http_headers *h,
+              const char *body, size_t len);
 
 #endif

@@ -234,13 +234,13 @@ static void test_errors(void **state)
     struct err e = ERR_INIT;
 
     (void)state;
-    assert_int_equal(bq_error(&e, "tables.get", 404, body, len), -1);
+    assert_int_equal(bq_error(&e, "tables.get", 404, NULL, body, len), -1);
     ct_assert_err(&e, ERR_NOT_FOUND, "bigquery tables.get: HTTP 404 notFound",
                   "Not Found: Dataset myproject:foo", NULL);
     free(body);
     body = ct_read("tests/data/bq/error-quota.json", &len);
     err_clear(&e);
-    assert_int_equal(bq_error(&e, "tables.get", 403, body, len), -1);
+    assert_int_equal(bq_error(&e, "tables.get", 403, NULL, body, len), -1);
     ct_assert_err(&e, ERR_SERVICE, "quotaExceeded", "quota is used up", NULL);
     free(body);
 }

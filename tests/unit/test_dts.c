@@ -330,7 +330,7 @@ static void error_case(const char *file, long status, enum err_code code, const 
     char *body = ct_read(file, &len);
     struct err e = ERR_INIT;
 
-    assert_int_equal(dts_error(&e, "runs.list", status, body, len), -1);
+    assert_int_equal(dts_error(&e, "runs.list", status, NULL, body, len), -1);
     ct_assert_err(&e, code, "dts runs.list: HTTP", n1, n2, NULL);
     assert_int_equal(e.http_status, status);
     free(body);

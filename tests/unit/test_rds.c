@@ -223,7 +223,7 @@ static void test_errors(void **state)
 
     (void)state;
     assert_int_equal(ct_protocol_errors("query.json", read_query), 3);
-    assert_int_equal(rds_error(&e, "DescribeExportTasks", 404, body, len), -1);
+    assert_int_equal(rds_error(&e, "DescribeExportTasks", 404, NULL, body, len), -1);
     ct_assert_err(
         &e, ERR_NOT_FOUND,
         "rds DescribeExportTasks: HTTP 404 ExportTaskNotFound: The export task with the ID "
@@ -233,18 +233,18 @@ static void test_errors(void **state)
 
     err_clear(&e);
     body = data("error-access-denied.xml", &len);
-    assert_int_equal(rds_error(&e, "DescribeExportTasks", 403, body, len), -1);
+    assert_int_equal(rds_error(&e, "DescribeExportTasks", 403, NULL, body, len), -1);
     ct_assert_err(&e, ERR_AUTH, "AccessDenied", "not authorized to perform", NULL);
     free(body);
 
     err_clear(&e);
     body = data("error-throttling.xml", &len);
-    assert_int_equal(rds_error(&e, "DescribeExportTasks", 400, body, len), -1);
+    assert_int_equal(rds_error(&e, "DescribeExportTasks", 400, NULL, body, len), -1);
     ct_assert_err(&e, ERR_SERVICE, "Throttling: Rate exceeded", "retry later", NULL);
     free(body);
 
     err_clear(&e);
-    assert_int_equal(rds_error(&e, "DescribeExportTasks", 503, "<html>busy", 10), -1);
+    assert_int_equal(rds_error(&e, "DescribeExportTasks", 503, NULL, "<html>busy", 10), -1);
     ct_assert_err(&e, ERR_SERVICE, "HTTP 503: <html>busy", NULL);
 }
 
