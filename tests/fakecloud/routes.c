@@ -4,6 +4,8 @@
  * "unknown operation" answer. Extend by adding lines to fc_routes[] and fc_modules[]. */
 #include "tests/fakecloud/fakecloud.h"
 
+#include "tests/fakecloud/world.h"
+
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@ const struct fc_route fc_routes[] = {
     {"fake", "* /_fake/faults", "faults", fc_control_faults, FC_NO_FAULTS},
     {"fake", "GET /_fake/calls", "calls", fc_control_calls, FC_NO_FAULTS},
     {"fake", "* /_fake/stats", "stats", fc_control_stats, FC_NO_FAULTS},
+    {"fake", "GET /_fake/world", "world", fw_control_world, FC_NO_FAULTS},
     /* test routes for the HTTP engine (fault-injected like any service) */
     {"fake", "* /_fake/echo", "echo", fc_control_echo, 0},
     {"fake", "GET /_fake/big", "big", fc_control_big, 0},
@@ -22,7 +25,7 @@ const struct fc_route fc_routes[] = {
 const size_t fc_n_routes = sizeof(fc_routes) / sizeof(fc_routes[0]);
 
 const struct fc_module fc_modules[] = {
-    {"control", NULL, NULL},
+    {"control", NULL, NULL}, {"world", fw_module_init, fw_module_fini}, /* FW_MODULE_INDEX */
 };
 const size_t fc_n_modules = sizeof(fc_modules) / sizeof(fc_modules[0]);
 
