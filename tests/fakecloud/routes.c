@@ -5,6 +5,8 @@
 #include "tests/fakecloud/fakecloud.h"
 #include "tests/fakecloud/google.h"
 
+#include "tests/fakecloud/world.h"
+
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@ const struct fc_route fc_routes[] = {
     {"fake", "* /_fake/faults", "faults", fc_control_faults, FC_NO_FAULTS},
     {"fake", "GET /_fake/calls", "calls", fc_control_calls, FC_NO_FAULTS},
     {"fake", "* /_fake/stats", "stats", fc_control_stats, FC_NO_FAULTS},
+    {"fake", "GET /_fake/world", "world", fw_control_world, FC_NO_FAULTS},
     /* test routes for the HTTP engine (fault-injected like any service) */
     {"fake", "* /_fake/echo", "echo", fc_control_echo, 0},
     {"fake", "GET /_fake/big", "big", fc_control_big, 0},
@@ -33,6 +36,7 @@ const size_t fc_n_routes = sizeof(fc_routes) / sizeof(fc_routes[0]);
 
 const struct fc_module fc_modules[] = {
     {"control", NULL, NULL},
+    {"world", fw_module_init, fw_module_fini}, /* FW_MODULE_INDEX */
     {"google", fc_google_init, fc_google_fini},
 };
 const size_t fc_n_modules = sizeof(fc_modules) / sizeof(fc_modules[0]);
