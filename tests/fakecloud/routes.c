@@ -6,6 +6,7 @@
 #include "tests/fakecloud/gcp.h"
 #include "tests/fakecloud/google.h"
 
+#include "tests/fakecloud/aws.h"
 #include "tests/fakecloud/world.h"
 
 #include <fnmatch.h>
@@ -56,6 +57,25 @@ const struct fc_route fc_routes[] = {
     {"bigquery", "* /bigquery/v2/projects/*/jobs/**", BQ_REFUSED, fc_bq_jobs_refuse, 0},
     {"bigquery", "* /bigquery/v2/projects/*/queries", BQ_REFUSED, fc_bq_jobs_refuse, 0},
     {"bigquery", "* /bigquery/v2/projects/*/queries/**", BQ_REFUSED, fc_bq_jobs_refuse, 0},
+    /* AWS (tests/fakecloud/<service>.c) */
+    {"sts", "GetCallerIdentity", NULL, sts_get_caller_identity, 0},
+    {"sts", "AssumeRole", NULL, sts_assume_role, 0},
+    {"rds", "DescribeExportTasks", NULL, rds_describe_export_tasks, 0},
+    {"rds", "StartExportTask", NULL, rds_start_export_task, 0},
+    {"rds", "DescribeDBClusterSnapshots", NULL, rds_describe_db_cluster_snapshots, 0},
+    {"dynamodb", "ListTables", NULL, ddb_list_tables, 0},
+    {"dynamodb", "DescribeTable", NULL, ddb_describe_table, 0},
+    {"dynamodb", "DescribeContinuousBackups", NULL, ddb_describe_continuous_backups, 0},
+    {"dynamodb", "ListExports", NULL, ddb_list_exports, 0},
+    {"dynamodb", "DescribeExport", NULL, ddb_describe_export, 0},
+    {"dynamodb", "ExportTableToPointInTime", NULL, ddb_export_table, 0},
+    {"lambda", "POST /2015-03-31/functions/*/invocations", "Invoke", lambda_invoke, 0},
+    {"events", "DescribeRule", NULL, events_describe_rule, 0},
+    {"events", "ListTargetsByRule", NULL, events_list_targets, 0},
+    {"s3", "GET /*", "ListObjectsV2", s3_bucket_get, 0},
+    {"s3", "GET /*/", "ListObjectsV2", s3_bucket_get, 0},
+    {"s3", "GET /*/**", "GetObject", s3_object_get, 0},
+    {"s3", "HEAD /*/**", "HeadObject", s3_object_get, 0},
 };
 const size_t fc_n_routes = sizeof(fc_routes) / sizeof(fc_routes[0]);
 
