@@ -105,7 +105,11 @@ void apierr_read_aws_xml(struct apierr *out, long status, const struct http_head
         return;
     if (out->request_id[0] == '\0' && (v = http_headers_get(h, "x-amz-request-id")) != NULL)
         copy(out->request_id, sizeof(out->request_id), v);
-    if ((v = http_headers_get(h, "x-amz-bucket-region")) != NULL)
+    /* S3 sends x-amz-bucket-region on many answers; it matters only on a wrong-region one */
+    if ((v = http_headers_get(h, "x-amz-bucket-region")) != NULL &&
+        (status == 301 || strcmp(out->code, "PermanentRedirect") == 0 ||
+         strcmp(out->code, "AuthorizationHeaderMalformed") == 0 ||
+         strcmp(out->code, "IllegalLocationConstraintException") == 0))
         copy(out->region, sizeof(out->region), v);
 }
 

@@ -191,6 +191,13 @@ static void test_errors(void **state)
     free(body);
 
     err_clear(&e);
+    assert_int_equal(
+        s3_error(&e, "GetObject", 404, &h, "<Error><Code>NoSuchKey</Code></Error>", 37),
+        -1); /* the region header on another error says nothing about the region */
+    ct_assert_err(&e, ERR_NOT_FOUND, "NoSuchKey", NULL);
+    assert_null(strstr(e.msg, "region"));
+
+    err_clear(&e);
     http_headers_release(&h);
     assert_int_equal(http_headers_set(&h, "x-amz-request-id", "HEADREQ", NULL), 0);
     assert_int_equal(s3_error(&e, "HeadObject", 404, &h, NULL, 0), -1); /* HEAD: no body */
