@@ -51,6 +51,10 @@ struct http_request {
     int max_attempts;    /* 0 = the client's default */
     long timeout_ms;     /* total per attempt; 0 = the client's default */
     size_t max_response; /* 0 = the client's default */
+    /* Also allow plain http:// to the link-local instance metadata service — host
+     * 169.254.169.254 or metadata.google.internal, nothing else — which only speaks http (GCE
+     * metadata server, EC2 IMDS). Set only by the credential providers for those calls. */
+    int allow_insecure_link_local;
 };
 
 /* Fills req (method, url copied; headers empty). Free with http_request_release(). */

@@ -2,8 +2,11 @@
  * settings it reads) at this server, so tests reach it exactly as a user would configure an
  * endpoint. Add a service's variables in fc_env_lines(). Never points anywhere but loopback. */
 #include "tests/fakecloud/fakecloud.h"
+#include "tests/fakecloud/google.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* export NAME='value' with the value single-quoted for sh. */
@@ -20,12 +23,12 @@ static void put(FILE *f, const char *name, const char *value)
 }
 
 /* The variables, one `export` line each. Other services add their own lines here
- * (e.g. GOOGLE_APPLICATION_CREDENTIALS once the token endpoint exists). */
+ * (the Google key files they name are written by fc_env_write, once the port is known). */
 void fc_env_lines(const struct fakecloud *fc, FILE *f)
 {
-    char url[64];
+    char url[64], path[PATH_MAX + 32], dir[PATH_MAX];
 
-    snprintf(url, sizeof(url), "http://127.0.0.1:%u", fc->port);
+    snprintf(url, sizeof(url), "%s://127.0.0.1:%u", fc->tls_cert ? "https" : "http", fc->port);
     fputs("# written by tests/fakecloud: source this to point pipetop at the fake cloud\n", f);
     put(f, "FAKECLOUD_URL", url);
     put(f, "AWS_ACCESS_KEY_ID", fc->scen.aws_access_key_id);
@@ -39,6 +42,13 @@ void fc_env_lines(const struct fakecloud *fc, FILE *f)
     put(f, "AWS_EC2_METADATA_DISABLED", "true");
     put(f, "PIPETOP_BIGQUERY_ENDPOINT", url);
     put(f, "PIPETOP_DTS_ENDPOINT", url);
+    if (realpath(fc->workdir, dir) == NULL)
+        snprintf(dir, sizeof(dir), "%s", fc->workdir);
+    snprintf(path, sizeof(path), "%s/service_account.json", dir);
+    put(f, "GOOGLE_APPLICATION_CREDENTIALS", path);
+    put(f, "GOOGLE_CLOUD_PROJECT", fc->scen.gcp_project);
+    snprintf(path, sizeof(path), "127.0.0.1:%u", fc->port);
+    put(f, "GCE_METADATA_HOST", path);
 }
 
 int fc_env_write(const struct fakecloud *fc, const char *path)
@@ -46,6 +56,8 @@ int fc_env_write(const struct fakecloud *fc, const char *path)
     char tmp[1100];
     FILE *f;
 
+    if (fc_google_write_credentials(fc) != 0)
+        return -1;
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     f = fopen(tmp, "w");
     if (f == NULL)

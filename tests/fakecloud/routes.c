@@ -3,6 +3,7 @@
  * then matched against fc_routes[]; an operation without a route gets the service's own
  * "unknown operation" answer. Extend by adding lines to fc_routes[] and fc_modules[]. */
 #include "tests/fakecloud/fakecloud.h"
+#include "tests/fakecloud/google.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -18,11 +19,21 @@ const struct fc_route fc_routes[] = {
     {"fake", "* /_fake/echo", "echo", fc_control_echo, 0},
     {"fake", "GET /_fake/big", "big", fc_control_big, 0},
     {"fake", "* /_fake/status", "status", fc_control_status, 0},
+    /* Google: OAuth 2, metadata server, DTS, BigQuery (google.h) */
+    {"oauth2", "POST /token", "token", fc_google_token, 0},
+    {"metadata", "GET /computeMetadata/v1/instance/service-accounts/default/token", "token",
+     fc_google_metadata_token, 0},
+    {"metadata", "GET /computeMetadata/v1/project/project-id", "project-id",
+     fc_google_metadata_project, 0},
+    {"dts", "GET /v1/projects/*/locations/*/transferConfigs", "transferConfigs.list",
+     fc_dts_list_configs, 0},
+    {"bigquery", "GET /bigquery/v2/projects/*/datasets", "datasets.list", fc_bq_list_datasets, 0},
 };
 const size_t fc_n_routes = sizeof(fc_routes) / sizeof(fc_routes[0]);
 
 const struct fc_module fc_modules[] = {
     {"control", NULL, NULL},
+    {"google", fc_google_init, fc_google_fini},
 };
 const size_t fc_n_modules = sizeof(fc_modules) / sizeof(fc_modules[0]);
 
@@ -94,6 +105,8 @@ static const char *classify(struct fc_request *req, char *op, size_t n)
         return "dts";
     if (strcmp(req->path, "/token") == 0)
         return "oauth2";
+    if (starts(req->path, "/computeMetadata/"))
+        return "metadata";
     return "s3";
 }
 
