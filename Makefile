@@ -105,7 +105,7 @@ $(BUILD)/fakecloud: $(FAKE_OBJ) $(LIBCORE)
 # Unit tests may start the fake cloud ($$FAKECLOUD), so it is built first.
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(HELP_OBJ) $(LIBTUI) $(LIBSTATE) $(LIBCORE) \
                        | $(FAKE_BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter-out $(FAKE_BIN),$^) $(TEST_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 # The default build leaves the binaries where the README says they are.
 pipetop: $(BUILD)/pipetop

@@ -6,6 +6,7 @@
 #include "core/http.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,8 @@ struct call {
     int64_t bytes_sent, bytes_received;
     int toobig;
     char hostport[300];
+    char note[128]; /* why a retry was refused, for the error */
+    int loopback;   /* the host is 127.0.0.0/8, ::1 or localhost: never through a proxy */
     char errbuf[CURL_ERROR_SIZE];
     struct buf retry_log; /* "HTTP 503 SlowDown, waited 1.000s (Retry-After); ..." */
 };
@@ -55,14 +58,6 @@ struct http_client {
 
 static int setup_easy(struct call *call);
 static void finish(struct call *call, const struct err *e);
-
-static uint64_t rng_next(uint64_t *s) /* splitmix64 */
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
 
 int http_client_new(struct http_client **out, const struct http_options *opt, struct err *e)
 {
@@ -134,6 +129,25 @@ void http_client_free(struct http_client *c)
     curl_global_cleanup();
 }
 
+/* localhost, 127.0.0.0/8 or ::1 (curl gives IPv6 hosts in brackets). */
+static int is_loopback(const char *host)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    char v6[64];
+    size_t n = strlen(host);
+
+    if (strcasecmp(host, "localhost") == 0)
+        return 1;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (n < 3 || n - 2 >= sizeof(v6) || host[0] != '[' || host[n - 1] != ']')
+        return 0;
+    memcpy(v6, host + 1, n - 2);
+    v6[n - 2] = '\0';
+    return inet_pton(AF_INET6, v6, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
 /* The link-local instance metadata service (only when the request asks for it). */
 static int metadata_host(const struct call *call, const char *host)
 {
@@ -148,7 +162,6 @@ static int check_url(struct call *call, struct err *e)
 {
     CURLU *u = curl_url();
     char *scheme = NULL, *host = NULL, *port = NULL;
-    struct in_addr a4;
     int rc = -1;
 
     if (u == NULL)
@@ -162,12 +175,9 @@ static int check_url(struct call *call, struct err *e)
         goto out;
     }
     snprintf(call->hostport, sizeof(call->hostport), "%s:%s", host, port);
-    if (strcasecmp(scheme, "https") == 0) {
-        rc = 0;
-    } else if (strcasecmp(scheme, "http") == 0 &&
-               (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
-                (inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127) ||
-                metadata_host(call, host))) {
+    call->loopback = is_loopback(host);
+    if (strcasecmp(scheme, "https") == 0 ||
+        (strcasecmp(scheme, "http") == 0 && (call->loopback || metadata_host(call, host)))) {
         rc = 0;
     } else {
         err_set(e, ERR_USAGE,
@@ -342,6 +352,11 @@ static int setup_easy(struct call *call)
     SET(CURLOPT_HEADERFUNCTION, on_header);
     SET(CURLOPT_HEADERDATA, call);
     SET(CURLOPT_PRIVATE, call);
+    if (call->loopback) { /* a proxy cannot reach our loopback; proxy env vars apply elsewhere */
+        SET(CURLOPT_NOPROXY, "*");
+    } else { /* wait for a TLS connection to tell whether HTTP/2 can carry this transfer too */
+        SET(CURLOPT_PIPEWAIT, 1L);
+    }
     if (strcmp(m, "HEAD") == 0) {
         SET(CURLOPT_NOBODY, 1L);
     } else if (strcmp(m, "GET") == 0 && call->req.body == NULL) {
@@ -365,7 +380,9 @@ static void describe_curl(const struct call *call, CURLcode rc, char *out, size_
 
     switch (rc) {
     case CURLE_COULDNT_CONNECT:
-        snprintf(out, size, "could not connect to %.150s (%.250s)", hp, detail);
+        snprintf(out, size,
+                 "could not connect to %.150s (%.250s); check the endpoint setting and the network",
+                 hp, detail);
         break;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
@@ -374,7 +391,11 @@ static void describe_curl(const struct call *call, CURLcode rc, char *out, size_
                  detail);
         break;
     case CURLE_OPERATION_TIMEDOUT:
-        snprintf(out, size, "timed out after %ld ms talking to %.150s", call->timeout_ms, hp);
+        if (strstr(detail, "onnection timed out") != NULL)
+            snprintf(out, size, "timed out after %ld ms connecting to %.150s",
+                     call->client->opt.connect_timeout_ms, hp);
+        else
+            snprintf(out, size, "timed out after %ld ms talking to %.150s", call->timeout_ms, hp);
         break;
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
@@ -445,24 +466,23 @@ static int64_t retry_after_ms(const struct call *call)
 }
 
 /* Queues the next attempt after a wait; reason says why ("HTTP 503 SlowDown"). Returns -1 when
- * the service asked for a longer wait than we accept (then the call fails). */
+ * the service asked for a longer wait than we accept (call->note says so; the call fails). */
 static int schedule_retry(struct call *call, const char *reason)
 {
     struct http_client *c = call->client;
-    int64_t wait = retry_after_ms(call), ceiling;
-    int honoured = wait >= 0, n = call->attempts - 1;
+    int64_t wait = retry_after_ms(call);
+    int honoured = wait >= 0;
     struct call **tail;
 
-    if (wait > RETRY_AFTER_LIMIT_MS && wait > c->opt.backoff_cap_ms)
+    if (wait > RETRY_AFTER_LIMIT_MS && wait > c->opt.backoff_cap_ms) {
+        snprintf(call->note, sizeof(call->note),
+                 " (the service asked to retry after %lld s; not waiting that long)",
+                 (long long)(wait / 1000));
         return -1;
-    if (!honoured) {
-        ceiling = c->opt.backoff_base_ms;
-        while (n-- > 0 && ceiling < c->opt.backoff_cap_ms)
-            ceiling *= 2;
-        if (ceiling > c->opt.backoff_cap_ms)
-            ceiling = c->opt.backoff_cap_ms;
-        wait = (int64_t)(rng_next(&c->rng) % (uint64_t)(ceiling + 1));
     }
+    if (!honoured)
+        wait = http_retry_backoff_ms(&c->rng, c->opt.backoff_base_ms, c->opt.backoff_cap_ms,
+                                     call->attempts - 1);
     buf_printf(&call->retry_log, "%s%s, waited %lld.%03llds (%s)", call->retry_log.len ? "; " : "",
                reason, (long long)(wait / 1000), (long long)(wait % 1000),
                honoured ? "Retry-After" : "backoff");
@@ -472,37 +492,6 @@ static int schedule_retry(struct call *call, const char *reason)
         ;
     *tail = call;
     return 0;
-}
-
-/* The error for a final HTTP error answer: status, the service's code, the redacted URL and
- * the first 200 characters of the redacted body. */
-static void http_error(struct call *call, long status, const char *code, enum http_retry_kind kind,
-                       struct err *e)
-{
-    struct buf red = BUF_INIT(8192), url = BUF_INIT(4096);
-    char snippet[256], tries[48] = "";
-    size_t n = 0;
-    int auth = (status == 401 || status == 403) && kind == HTTP_RETRY_NO &&
-               strcmp(code, "quotaExceeded") != 0;
-    const char *hint = !auth ? ""
-                       : status == 401
-                           ? " (credentials rejected: check or refresh them)"
-                           : " (access denied: check the permissions of these credentials)";
-
-    if (call->attempts > 1)
-        snprintf(tries, sizeof(tries), " after %d attempts", call->attempts);
-    http_redact(&url, call->req.url);
-    if (call->resp.body.len)
-        http_redact(&red, buf_cstr(&call->resp.body));
-    for (const char *p = buf_cstr(&red); *p && n < 200; p++)
-        snippet[n++] = (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p;
-    snippet[n] = '\0';
-    err_set_http(e, auth ? ERR_AUTH : ERR_SERVICE, status,
-                 "%s %s: HTTP %ld%s%.100s%s from %.160s%s: %s%s", call->req.service,
-                 call->req.operation, status, code[0] ? " " : "", code, tries, buf_cstr(&url), hint,
-                 snippet[0] ? snippet : "(empty body)", red.len > 200 ? "..." : "");
-    buf_release(&red);
-    buf_release(&url);
 }
 
 /* One attempt ended: finish the call, or queue its retry. */
@@ -533,7 +522,8 @@ static void attempt_done(struct call *call, CURLcode rc)
         if (kind != HTTP_RETRY_NO && call->attempts < call->max_attempts &&
             schedule_retry(call, reason) == 0)
             return;
-        http_error(call, status, code, kind, &e);
+        http_retry_error(&e, &call->req, status, code, kind, call->attempts,
+                         buf_cstr(&call->resp.body), call->note);
     } else if (call->toobig || rc == CURLE_FILESIZE_EXCEEDED) {
         err_set(&e, ERR_SERVICE, "response from %s %s exceeded %zu bytes (from %s)",
                 call->req.service, call->req.operation, call->max_response, call->hostport);
@@ -616,7 +606,7 @@ restart:
             start_attempt(call); /* may finish the call and queue new ones */
             goto restart;
         }
-        if (call->due_mono < *next_due)
+        if (call->due_mono > now && call->due_mono < *next_due) /* due ones wait for a slot */
             *next_due = call->due_mono;
     }
 }

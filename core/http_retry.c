@@ -186,3 +186,51 @@ enum http_retry_kind http_retry_classify(long status, const struct http_headers 
         return HTTP_RETRY_TRANSIENT;
     return HTTP_RETRY_NO;
 }
+
+uint64_t http_retry_rand(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+int64_t http_retry_backoff_ms(uint64_t *rng, long base_ms, long cap_ms, int retry)
+{
+    int64_t ceiling = base_ms > 0 ? base_ms : 1;
+
+    while (retry-- > 0 && ceiling < cap_ms)
+        ceiling *= 2;
+    if (ceiling > cap_ms)
+        ceiling = cap_ms > 0 ? cap_ms : 0;
+    return (int64_t)(http_retry_rand(rng) % (uint64_t)(ceiling + 1));
+}
+
+void http_retry_error(struct err *e, const struct http_request *req, long status, const char *code,
+                      enum http_retry_kind kind, int attempts, const char *body, const char *note)
+{
+    struct buf red = BUF_INIT(8192), url = BUF_INIT(4096);
+    char snippet[256], tries[48] = "";
+    size_t n = 0;
+    int auth = (status == 401 || status == 403) && kind == HTTP_RETRY_NO &&
+               strcmp(code, "quotaExceeded") != 0;
+    const char *hint = !auth ? ""
+                       : status == 401
+                           ? " (credentials rejected: check or refresh them)"
+                           : " (access denied: check the permissions of these credentials)";
+
+    if (attempts > 1)
+        snprintf(tries, sizeof(tries), " after %d attempts", attempts);
+    http_redact(&url, req->url);
+    if (body && *body)
+        http_redact(&red, body); /* stops quietly at 8 KiB: only 200 characters are shown */
+    for (const char *p = buf_cstr(&red); *p && n < 200; p++)
+        snippet[n++] = (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p;
+    snippet[n] = '\0';
+    err_set_http(
+        e, auth ? ERR_AUTH : ERR_SERVICE, status, "%s %s: HTTP %ld%s%.100s%s from %.160s%s: %s%s%s",
+        req->service, req->operation, status, code[0] ? " " : "", code, tries, buf_cstr(&url), hint,
+        snippet[0] ? snippet : "(empty body)", red.len > 200 ? "..." : "", note ? note : "");
+    buf_release(&red);
+    buf_release(&url);
+}

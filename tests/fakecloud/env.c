@@ -28,7 +28,7 @@ void fc_env_lines(const struct fakecloud *fc, FILE *f)
 {
     char url[64], path[PATH_MAX + 32], dir[PATH_MAX];
 
-    snprintf(url, sizeof(url), "http://127.0.0.1:%u", fc->port);
+    snprintf(url, sizeof(url), "%s://127.0.0.1:%u", fc->tls_cert ? "https" : "http", fc->port);
     fputs("# written by tests/fakecloud: source this to point pipetop at the fake cloud\n", f);
     put(f, "FAKECLOUD_URL", url);
     put(f, "AWS_ACCESS_KEY_ID", fc->scen.aws_access_key_id);

@@ -59,6 +59,8 @@ struct fakecloud {
     char workdir[1024];
     unsigned short port;
     unsigned int seed;
+    char *tls_cert; /* PEM (--tls-cert): serve https:// instead of http:// */
+    char *tls_key;  /* PEM (--tls-key) */
 
     pthread_mutex_t lock; /* faults, rng, counters, calls file */
     struct fc_faults global;
@@ -135,6 +137,8 @@ const char *fc_header(const struct fc_request *req, const char *name);
 const char *fc_query_param(const struct fc_request *req, const char *name);
 /* A field of an application/x-www-form-urlencoded body, decoded; malloc'd (free it) or NULL. */
 char *fc_form_param(const struct fc_request *req, const char *name);
+/* The body parsed as JSON (json_decref it), or NULL when it is empty or not JSON. */
+json_t *fc_request_json(const struct fc_request *req);
 
 /* respond.c: fill a response. Each returns 0, or -1 when memory runs out. */
 int fc_respond(struct fc_response *r, int status, const char *content_type, const char *body,

@@ -1,4 +1,5 @@
-/* tests/fakecloud/main.c: `fakecloud --scenario FILE --workdir DIR [--port N] [--seed S]`:
+/* tests/fakecloud/main.c: `fakecloud --scenario FILE --workdir DIR [--port N] [--seed S]
+ * [--tls-cert PEM --tls-key PEM]`:
  * loads the scenario, listens on 127.0.0.1 (a free port unless --port), writes DIR/env.sh and
  * DIR/calls.jsonl, prints "READY port=N" and serves until SIGTERM/SIGINT, then stops cleanly
  * and exits 0. Never daemonizes and never listens beyond loopback. */
@@ -14,9 +15,30 @@
 static void usage(void)
 {
     fputs("usage: fakecloud --scenario FILE --workdir DIR [--port N] [--seed S]\n"
+          "                 [--tls-cert PEM --tls-key PEM]\n"
           "  Serves the fake AWS/GCP APIs on 127.0.0.1; prints READY port=N when listening;\n"
           "  writes DIR/env.sh (export lines) and DIR/calls.jsonl (one line per request).\n",
           stderr);
+}
+
+/* The whole of a PEM file, malloc'd; NULL (with a message) when unreadable. */
+static char *read_pem(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *data = NULL;
+    size_t n = 0;
+
+    if (f != NULL) {
+        data = calloc(1, 65537);
+        n = data ? fread(data, 1, 65536, f) : 0;
+        fclose(f);
+    }
+    if (data == NULL || n == 0) {
+        fprintf(stderr, "fakecloud: cannot read %s\n", path);
+        free(data);
+        return NULL;
+    }
+    return data;
 }
 
 static int parse_num(const char *s, unsigned long max, unsigned long *out)
@@ -87,7 +109,7 @@ static int run(struct fakecloud *fc, const char *scenario, unsigned long port)
 int main(int argc, char **argv)
 {
     static struct fakecloud fc;
-    const char *scenario = NULL, *workdir = NULL;
+    const char *scenario = NULL, *workdir = NULL, *cert = NULL, *key = NULL;
     unsigned long port = 0, seed = 0;
     sigset_t set;
     int rc;
@@ -104,6 +126,10 @@ int main(int argc, char **argv)
         }
         if (strcmp(a, "--scenario") == 0)
             scenario = v;
+        else if (strcmp(a, "--tls-cert") == 0)
+            cert = v;
+        else if (strcmp(a, "--tls-key") == 0)
+            key = v;
         else if (strcmp(a, "--workdir") == 0)
             workdir = v;
         else if ((strcmp(a, "--port") == 0 && parse_num(v, 65535, &port) == 0) ||
@@ -120,6 +146,9 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
+    if ((cert != NULL) != (key != NULL) ||
+        (cert && ((fc.tls_cert = read_pem(cert)) == NULL || (fc.tls_key = read_pem(key)) == NULL)))
+        return 2;
     /* Block the stop signals in every thread; the main thread waits for them with sigwait. */
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -136,5 +165,7 @@ int main(int argc, char **argv)
     if (fc.calls)
         fclose(fc.calls);
     fc_scenario_release(&fc.scen);
+    free(fc.tls_cert);
+    free(fc.tls_key);
     return rc;
 }

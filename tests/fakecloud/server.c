@@ -87,6 +87,11 @@ char *fc_form_param(const struct fc_request *req, const char *name)
     return NULL;
 }
 
+json_t *fc_request_json(const struct fc_request *req)
+{
+    return req->body_len ? json_loadb(req->body, req->body_len, 0, NULL) : NULL;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct fc_conn *cc = calloc(1, sizeof(*cc));
@@ -310,17 +315,24 @@ int fc_server_start(struct fakecloud *fc, unsigned short port, char *errbuf, siz
     struct sockaddr_in sa;
     const union MHD_DaemonInfo *info;
     struct MHD_Daemon *d;
+    struct MHD_OptionItem tls[] = {{MHD_OPTION_HTTPS_MEM_KEY, 0, fc->tls_key},
+                                   {MHD_OPTION_HTTPS_MEM_CERT, 0, fc->tls_cert},
+                                   {MHD_OPTION_END, 0, NULL}};
+    unsigned int flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
+                         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
 
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;
     sa.sin_port = htons(port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    d = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
-                             MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-                         port, NULL, NULL, on_request, fc, MHD_OPTION_SOCK_ADDR, &sa,
-                         MHD_OPTION_URI_LOG_CALLBACK, on_uri, fc, MHD_OPTION_NOTIFY_COMPLETED,
-                         on_completed, fc, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-                         MHD_OPTION_END);
+    if (fc->tls_cert)
+        flags |= MHD_USE_TLS;
+    else
+        tls[0].option = MHD_OPTION_END;
+    d = MHD_start_daemon(flags, port, NULL, NULL, on_request, fc, MHD_OPTION_ARRAY, tls,
+                         MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_URI_LOG_CALLBACK, on_uri, fc,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, fc,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_END);
     if (d == NULL) {
         snprintf(errbuf, errlen, "could not listen on 127.0.0.1:%u", port);
         return -1;

@@ -66,8 +66,15 @@ static int read_ready(int fd)
 
 int fakecloud_start(struct fakecloud_proc *p, const char *scenario_json)
 {
+    return fakecloud_start_with(p, scenario_json, NULL);
+}
+
+int fakecloud_start_with(struct fakecloud_proc *p, const char *scenario_json,
+                         const char *const *extra_args)
+{
     char scen[300];
-    int fds[2];
+    const char *argv[32];
+    int fds[2], n = 0;
 
     memset(p, 0, sizeof(*p));
     snprintf(p->workdir, sizeof(p->workdir), "/tmp/pipetop-fakecloud-XXXXXX");
@@ -83,8 +90,17 @@ int fakecloud_start(struct fakecloud_proc *p, const char *scenario_json)
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
-        execl(binary(), "fakecloud", "--scenario", scen, "--workdir", p->workdir, "--seed", "7",
-              (char *)NULL);
+        argv[n++] = "fakecloud";
+        argv[n++] = "--scenario";
+        argv[n++] = scen;
+        argv[n++] = "--workdir";
+        argv[n++] = p->workdir;
+        argv[n++] = "--seed";
+        argv[n++] = "7";
+        for (int i = 0; extra_args && extra_args[i] && n < 31; i++)
+            argv[n++] = extra_args[i];
+        argv[n] = NULL;
+        execv(binary(), (char *const *)argv);
         fprintf(stderr, "cannot run %s: %s (set FAKECLOUD)\n", binary(), strerror(errno));
         _exit(127);
     }
@@ -97,6 +113,9 @@ int fakecloud_start(struct fakecloud_proc *p, const char *scenario_json)
         return -1;
     }
     snprintf(p->url, sizeof(p->url), "http://127.0.0.1:%d", p->port);
+    for (int i = 0; extra_args && extra_args[i]; i++)
+        if (strcmp(extra_args[i], "--tls-cert") == 0)
+            snprintf(p->url, sizeof(p->url), "https://127.0.0.1:%d", p->port);
     return 0;
 }
 

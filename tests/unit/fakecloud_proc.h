@@ -17,6 +17,10 @@ struct fakecloud_proc {
  * stderr (binary missing, no READY within 20 s). */
 int fakecloud_start(struct fakecloud_proc *p, const char *scenario_json);
 
+/* The same with extra command-line arguments (NULL-terminated), e.g. --tls-cert/--tls-key. */
+int fakecloud_start_with(struct fakecloud_proc *p, const char *scenario_json,
+                         const char *const *extra_args);
+
 /* SIGTERM, waits for the exit, removes the workdir. Returns the exit status (0 = clean). */
 int fakecloud_stop(struct fakecloud_proc *p);
 

@@ -559,6 +559,38 @@ static void test_no_secret_in_messages(void **state)
     assert_null(strstr(e.msg, "SUPERSECRET"));
 }
 
+/* Random bytes, long lines and stray brackets: loading either works or fails cleanly. */
+static void test_garbage_files(void **state)
+{
+    static const char alphabet[] = "[]= \t\n;#abc\xc3\xa9\x01profile default aws_access_key_id";
+    unsigned int seed = 12345;
+
+    (void)state;
+    for (int round = 0; round < 60; round++) {
+        size_t n = (size_t)(rand_r(&seed) % 3000);
+        char *text = malloc(n + 1);
+        struct aws_config *cfg = NULL;
+        struct aws_creds_plan plan;
+        struct err e = ERR_INIT;
+        assert_non_null(text);
+        for (size_t i = 0; i < n; i++)
+            text[i] = round % 3 == 0 ? (char)(rand_r(&seed) % 255 + 1)
+                                     : alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)];
+        text[n] = '\0';
+        write_file(round % 2 ? cred_path : conf_path, text, 0600);
+        if (aws_config_load(&cfg, NULL, &e) == 0) {
+            if (aws_creds_plan(&plan, cfg, 1, &e) == 0)
+                aws_creds_plan_release(&plan);
+            aws_config_free(cfg);
+        } else {
+            assert_true(e.code == ERR_CONFIG || e.code == ERR_IO);
+        }
+        free(text);
+        unlink(cred_path);
+        unlink(conf_path);
+    }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -568,6 +600,7 @@ int main(void)
         T(test_unreadable),      T(test_permission_warning), T(test_assume_role_plan),
         T(test_role_errors),     T(test_imds_step),          T(test_imds_parse),
         T(test_region),          T(test_endpoints),          T(test_no_secret_in_messages),
+        T(test_garbage_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,10 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <unistd.h>
 
 #include "core/http.h"
 #include "core/http_retry.h"
@@ -107,7 +111,7 @@ static void test_concurrency_bound(void **state)
     int ok = 0;
 
     (void)state;
-    faults("{\"fake\":{\"latency_ms\":400}}");
+    faults("{\"fake\":{\"latency_ms\":600}}");
     snprintf(url, sizeof(url), "%s/_fake/stats", fc.url); /* POST: resets the peak */
     {
         struct http_request req;
@@ -153,6 +157,8 @@ static void test_retry_5xx_then_success(void **state)
     assert_non_null(k.last.retry_detail);
     assert_non_null(strstr(k.last.retry_detail, "retries: 2 (HTTP 503 UNAVAILABLE, waited "));
     assert_non_null(strstr(k.last.retry_detail, "(backoff)"));
+    /* full jitter between 0 and the 50 ms cap */
+    assert_non_null(strstr(k.last.retry_detail, "waited 0.0"));
     assert_true(resp.server_date_ms > 0);
     http_response_release(&resp);
     faults("{}");
@@ -215,6 +221,45 @@ static void test_retry_after_http_date(void **state)
     http_response_release(&resp);
     api_call_release(&k.last);
     http_client_free(c);
+}
+
+static void test_retry_after_too_long(void **state)
+{
+    struct calls k = {0};
+    struct http_client *c = client(&k, 4);
+    struct http_response resp;
+    struct err e = ERR_INIT;
+
+    (void)state;
+    assert_int_equal(get(c, "/_fake/status?code=429&retry_after=3600", &resp, &e, 0, 0), -1);
+    assert_int_equal(e.code, ERR_SERVICE);
+    assert_int_equal(resp.retries, 0);
+    assert_non_null(strstr(e.msg, "asked to retry after 3600 s"));
+    http_response_release(&resp);
+    api_call_release(&k.last);
+    http_client_free(c);
+}
+
+static void test_backoff_full_jitter(void **state)
+{
+    uint64_t rng = 1;
+    int64_t max_seen[6] = {0};
+
+    (void)state;
+    for (int i = 0; i < 2000; i++) {
+        for (int r = 0; r < 6; r++) {
+            int64_t w = http_retry_backoff_ms(&rng, 500, 20000, r);
+            int64_t ceiling = 500LL << r;
+            if (ceiling > 20000)
+                ceiling = 20000;
+            assert_true(w >= 0 && w <= ceiling);
+            if (w > max_seen[r])
+                max_seen[r] = w;
+        }
+    }
+    /* the whole range is used: the largest of 2000 draws is near the ceiling */
+    assert_true(max_seen[0] > 450 && max_seen[3] > 3600 && max_seen[5] > 14000);
+    assert_true(http_retry_backoff_ms(&rng, 500, 20000, 40) <= 20000); /* capped */
 }
 
 static void test_4xx_not_retried(void **state)
@@ -357,6 +402,7 @@ static void test_plain_http_only_loopback(void **state)
 {
     static const char *refused[] = {
         "http://example.com/", "http://10.0.0.1:4566/", "http://localhost.example.com/",
+        "http://128.0.0.1/",   "http://[::2]:80/",      "http://[::ffff:10.0.0.1]/",
         "ftp://127.0.0.1/",    "file:///etc/passwd",    "not a url"};
     struct calls k = {0};
     struct http_client *c = client(&k, 4);
@@ -381,7 +427,20 @@ static void test_plain_http_only_loopback(void **state)
     assert_int_equal(http_run(c, 0), 0);
     assert_int_equal(k.n, 0); /* nothing was sent, nothing reported */
 
-    /* loopback forms are accepted; a closed port is a network error after 3 connect attempts */
+    /* every loopback spelling is accepted (a closed port: refused at connect, no usage error) */
+    {
+        static const char *ok[] = {"http://127.0.0.2:1/", "http://[::1]:1/",
+                                   "http://[0:0:0:0:0:0:0:1]:1/", "http://LOCALHOST:1/",
+                                   "https://example.com/"};
+        for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+            err_clear(&e);
+            assert_int_equal(http_request_init(&req, "sts", "x", "GET", ok[i], &e), 0);
+            assert_int_equal(http_submit(c, &req, NULL, NULL, &e), 0);
+        }
+        http_client_free(c); /* drops the queued calls unsent */
+        c = client(&k, 4);
+    }
+    /* a closed port is a network error after 3 connect attempts */
     err_clear(&e);
     assert_int_equal(
         http_request_init(&req, "sts", "GetCallerIdentity", "GET", "http://127.0.0.1:1/", &e), 0);
@@ -614,6 +673,72 @@ static void test_retry_classify(void **state)
     }
 }
 
+/* A self-signed P-256 certificate for 127.0.0.1 and its key, as PEM files. */
+static void write_self_signed(const char *cert_path, const char *key_path)
+{
+    EVP_PKEY *pk = EVP_EC_gen("P-256");
+    X509 *x = X509_new();
+    X509_NAME *name;
+    FILE *f;
+
+    assert_non_null(pk);
+    assert_non_null(x);
+    X509_set_version(x, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), -60);
+    X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+    X509_set_pubkey(x, pk);
+    name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"127.0.0.1", -1, -1,
+                               0);
+    X509_set_issuer_name(x, name);
+    assert_true(X509_sign(x, pk, EVP_sha256()) > 0);
+    assert_non_null(f = fopen(cert_path, "w"));
+    assert_int_equal(PEM_write_X509(f, x), 1);
+    fclose(f);
+    assert_non_null(f = fopen(key_path, "w"));
+    assert_int_equal(PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL), 1);
+    fclose(f);
+    X509_free(x);
+    EVP_PKEY_free(pk);
+}
+
+/* TLS is always verified: a server with an untrusted (self-signed) certificate is refused. */
+static void test_tls_always_verified(void **state)
+{
+    char dir[] = "/tmp/pipetop-tls-XXXXXX", cert[64], key[64];
+    const char *args[] = {"--tls-cert", cert, "--tls-key", key, NULL};
+    struct fakecloud_proc tls;
+    struct calls k = {0};
+    struct http_client *c = client(&k, 4);
+    struct http_request req;
+    struct http_response resp;
+    struct err e = ERR_INIT;
+    char url[128];
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+    snprintf(key, sizeof(key), "%s/key.pem", dir);
+    write_self_signed(cert, key);
+    assert_int_equal(fakecloud_start_with(&tls, NULL, args), 0);
+    assert_non_null(strstr(tls.url, "https://127.0.0.1:"));
+    snprintf(url, sizeof(url), "%s/_fake/health", tls.url);
+    assert_int_equal(http_request_init(&req, "sts", "GetCallerIdentity", "GET", url, &e), 0);
+    assert_int_equal(http_do(c, &req, &resp, &e), -1);
+    assert_int_equal(e.code, ERR_NETWORK);
+    assert_non_null(strstr(e.msg, "TLS with 127.0.0.1:"));
+    assert_non_null(strstr(e.msg, "after 1 attempt"));
+    assert_int_equal(resp.status, 0);
+    http_response_release(&resp);
+    assert_int_equal(fakecloud_stop(&tls), 0);
+    unlink(cert);
+    unlink(key);
+    rmdir(dir);
+    api_call_release(&k.last);
+    http_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -624,6 +749,8 @@ int main(void)
         cmocka_unit_test(test_retry_5xx_then_success),
         cmocka_unit_test(test_retry_after_seconds),
         cmocka_unit_test(test_retry_after_http_date),
+        cmocka_unit_test(test_retry_after_too_long),
+        cmocka_unit_test(test_backoff_full_jitter),
         cmocka_unit_test(test_4xx_not_retried),
         cmocka_unit_test(test_dynamodb_throttle_shape),
         cmocka_unit_test(test_reset_and_truncate),
@@ -632,6 +759,7 @@ int main(void)
         cmocka_unit_test(test_stall_timeout),
         cmocka_unit_test(test_call_record_redacted),
         cmocka_unit_test(test_prepare_each_attempt),
+        cmocka_unit_test(test_tls_always_verified),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
