@@ -150,6 +150,47 @@ static void test_broken_files(void **state)
     }
 }
 
+/* Every truncation of a good key file fails cleanly (never crashes, never quotes the key), and
+ * every truncation or byte change of a token answer is parsed or refused without a crash. */
+static void test_truncations(void **state)
+{
+    static const char answer[] =
+        "{\"access_token\":\"ya29.SECRETa\",\"expires_in\":\"3599\",\"token_type\":\"Bearer\"}";
+    char path[] = "/tmp/test_gauth_truncXXXXXX", *text = NULL;
+    int fd = mkstemp(path);
+    FILE *f = fopen(DATA "sa_rfc7515.json", "rb");
+    size_t len;
+
+    (void)state;
+    assert_true(fd >= 0 && f != NULL);
+    text = malloc(8192);
+    len = fread(text, 1, 8192, f);
+    fclose(f);
+    for (size_t n = 0; n < len - 2; n += 7) {
+        struct gauth_cred c;
+        struct err e = ERR_INIT;
+        assert_int_equal(ftruncate(fd, 0), 0);
+        assert_int_equal(pwrite(fd, text, n, 0), (ssize_t)n);
+        assert_int_equal(gauth_cred_load_file(&c, path, &e), -1);
+        assert_null(strstr(e.msg, "MII"));
+    }
+    for (size_t n = 0; n <= sizeof(answer) - 1; n++) {
+        char copy[sizeof(answer)];
+        struct gauth_token t = {0};
+        struct err e = ERR_INIT;
+        memcpy(copy, answer, sizeof(answer));
+        if (gauth_token_parse(&t, answer, n, 0, "X", &e) == 0)
+            gauth_token_release(&t);
+        copy[n % (sizeof(answer) - 1)] ^= 0x5a;
+        if (gauth_token_parse(&t, copy, sizeof(answer) - 1, 0, "X", &e) == 0)
+            gauth_token_release(&t);
+        assert_null(strstr(e.msg, "SECRET"));
+    }
+    free(text);
+    close(fd);
+    unlink(path);
+}
+
 static void test_discovery_order(void **state)
 {
     struct gauth_cred c;
@@ -639,6 +680,85 @@ static void test_cloud_expired_token(void **state)
     gauth_free(g);
 }
 
+/* POSTs a jwt-bearer grant with the given claims signed by the fake's own key; returns the
+ * HTTP status and the answer's error_description (or access_token) in out. */
+static long post_assertion(const struct jwt_claims *cl, const char *kid, char *out, size_t n)
+{
+    struct gauth_cred c;
+    struct err e = ERR_INIT;
+    struct http_options o = {0};
+    struct http_client *hc = NULL;
+    struct http_request req;
+    struct http_response resp;
+    struct buf body = BUF_INIT(16384);
+    char sa[512], url[128], *jwt = NULL;
+    json_t *ans;
+    long status;
+
+    workdir_file(sa, sizeof(sa), "service_account.json");
+    assert_int_equal(gauth_cred_load_file(&c, sa, &e), 0);
+    assert_int_equal(jwt_google_assertion(&jwt, c.key, kid, cl, &e), 0);
+    buf_puts(&body, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=");
+    buf_puts(&body, jwt);
+    o.max_attempts = 1;
+    assert_int_equal(http_client_new(&hc, &o, &e), 0);
+    snprintf(url, sizeof(url), "%s/token", fc.url);
+    assert_int_equal(http_request_init(&req, "oauth2", "token", "POST", url, &e), 0);
+    assert_int_equal(http_request_set_body(&req, body.data, body.len, &e), 0);
+    http_do(hc, &req, &resp, &e);
+    status = resp.status;
+    ans = json_loads(buf_cstr(&resp.body), 0, NULL);
+    snprintf(out, n, "%s",
+             json_string_value(
+                 json_object_get(ans, status == 200 ? "token_type" : "error_description")));
+    json_decref(ans);
+    http_response_release(&resp);
+    http_client_free(hc);
+    buf_release(&body);
+    free(jwt);
+    gauth_cred_release(&c);
+    return status;
+}
+
+/* The fake token endpoint is as strict as Google: every claim rule has its own answer. */
+static void test_cloud_token_endpoint_strict(void **state)
+{
+    int64_t now = clock_now_ms(NULL) / 1000;
+    char aud[128], out[300];
+    struct jwt_claims ok = {
+        "pipetop@p-gauth.iam.gserviceaccount.com", "s", aud, NULL, now, now + 3600};
+    struct jwt_claims c;
+
+    (void)state;
+    snprintf(aud, sizeof(aud), "%s/token", fc.url);
+    assert_int_equal(post_assertion(&ok, NULL, out, sizeof(out)), 200);
+    assert_string_equal(out, "Bearer");
+    c = ok;
+    c.exp = now + 3601;
+    assert_int_equal(post_assertion(&c, NULL, out, sizeof(out)), 400);
+    assert_non_null(strstr(out, "Token must be a short-lived token (60 minutes)"));
+    c = ok;
+    c.iat = now + 600;
+    c.exp = now + 1200;
+    assert_int_equal(post_assertion(&c, NULL, out, sizeof(out)), 400);
+    assert_non_null(strstr(out, "short-lived"));
+    c = ok;
+    c.aud = GAUTH_GOOGLE_TOKEN_URI;
+    assert_int_equal(post_assertion(&c, NULL, out, sizeof(out)), 400);
+    assert_string_equal(out, "Invalid JWT: Failed audience check.");
+    c = ok;
+    c.iss = "someone@else.iam.gserviceaccount.com";
+    assert_int_equal(post_assertion(&c, NULL, out, sizeof(out)), 400);
+    assert_string_equal(out, "Invalid grant: account not found");
+    c = ok;
+    c.scope = "";
+    assert_int_equal(post_assertion(&c, NULL, out, sizeof(out)), 400);
+    assert_string_equal(out, "Empty or missing scope not allowed.");
+    assert_int_equal(
+        post_assertion(&ok, "0000000000000000000000000000000000000000", out, sizeof(out)), 400);
+    assert_string_equal(out, "Invalid JWT Signature.");
+}
+
 /* Plain http:// to the link-local metadata service only when a request asks for it. */
 static void test_link_local_flag(void **state)
 {
@@ -683,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_sample_authorized_user),
         cmocka_unit_test(test_mode_warning),
         cmocka_unit_test(test_broken_files),
+        cmocka_unit_test(test_truncations),
         cmocka_unit_test(test_discovery_order),
         cmocka_unit_test(test_assertion_vector),
         cmocka_unit_test(test_assertion_local_audience),
@@ -690,9 +811,13 @@ int main(void)
         cmocka_unit_test(test_token_errors),
     };
     const struct CMUnitTest cloud[] = {
-        cmocka_unit_test(test_cloud_service_account), cmocka_unit_test(test_cloud_replaced_key),
-        cmocka_unit_test(test_cloud_renewal),         cmocka_unit_test(test_cloud_authorized_user),
-        cmocka_unit_test(test_cloud_metadata),        cmocka_unit_test(test_link_local_flag),
+        cmocka_unit_test(test_cloud_service_account),
+        cmocka_unit_test(test_cloud_replaced_key),
+        cmocka_unit_test(test_cloud_renewal),
+        cmocka_unit_test(test_cloud_authorized_user),
+        cmocka_unit_test(test_cloud_metadata),
+        cmocka_unit_test(test_link_local_flag),
+        cmocka_unit_test(test_cloud_token_endpoint_strict),
     };
     const struct CMUnitTest expiry[] = {cmocka_unit_test(test_cloud_expired_token)};
     int failed = cmocka_run_group_tests(tests, setup, teardown);
