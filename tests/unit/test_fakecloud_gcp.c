@@ -577,6 +577,28 @@ static void test_tables_patch(void **state)
     free(body);
     json_decref(bad);
 
+    /* malformed bodies: BigQuery's 400, never a crash */
+    {
+        const char *garbage[] = {
+            "{\"schema\":\"x\"}",
+            "{\"schema\":{\"fields\":5}}",
+            "{\"schema\":{\"fields\":[1,2]}}",
+            "{\"schema\":{\"fields\":[{\"type\":\"STRING\"}]}}",
+            "[]",
+            "{\"schema\":",
+        };
+        for (size_t i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++)
+            json_decref(gt_bq_error(&gt, "PATCH", path, garbage[i], 400, "invalid"));
+        bad = json_deep_copy(fields);
+        json_array_append_new(bad, json_pack("{s:s,s:s}", "name", "empty_rec", "type", "RECORD"));
+        body = gt_schema_body(bad);
+        err = gt_bq_error(&gt, "PATCH", path, body, 400, "invalid");
+        assert_non_null(strstr(gt_error_message(err), "has no schema"));
+        free(body);
+        json_decref(err);
+        json_decref(bad);
+    }
+
     /* adding a NULLABLE column: accepted, new etag, later lastModifiedTime */
     json_array_append_new(fields,
                           json_pack("{s:s,s:s,s:s,s:s}", "name", "pipetop_added", "type", "STRING",
