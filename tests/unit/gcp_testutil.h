@@ -43,6 +43,9 @@ const char *gt_bq_url(struct gt *g, const char *suffix);
  * Sets g->status; returns the parsed JSON answer (NULL when the body is not JSON). */
 json_t *gt_call(struct gt *g, const char *method, const char *url, const char *body,
                 const char *bearer, const char *if_match);
+/* Fails the running test unless doc is a valid response of method_id (discovery document). */
+void gt_validate(struct gt *g, enum gt_svc svc, const char *method_id, json_t *doc,
+                 const char *where);
 /* A 200 answer to path (after the service prefix), validated as method_id's response. */
 json_t *gt_ok(struct gt *g, enum gt_svc svc, const char *method, const char *path, const char *body,
               const char *method_id);
