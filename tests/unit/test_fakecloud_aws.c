@@ -446,10 +446,10 @@ static void test_auth(void **state)
     fc_err(m_ddb, "dynamodb", "ListTables", &r, 400, "InvalidSignatureException");
     assert_non_null(strstr(buf_cstr(&r.body), "scoped to a valid region, not 'us-west-2'"));
     http_response_release(&r);
-    http_response_release(&r);
     snprintf(c.region, sizeof(c.region), "us-east-1"); /* STS's global endpoint takes it */
     assert_int_equal(awsc_query(&c, "sts", "Action=GetCallerIdentity&Version=2011-06-15", &r), 0);
     fc_ok_xml(m_sts, "GetCallerIdentity", NULL, &r);
+    http_response_release(&r);
     c.sign_service = "s3";
     snprintf(c.region, sizeof(c.region), "%s", region);
     assert_int_equal(awsc_json(&c, "dynamodb", "DynamoDB_20120810.ListTables", "{}", &r), 0);
