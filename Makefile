@@ -144,8 +144,8 @@ format-check:
 format:
 	clang-format -i $(FORMAT_FILES)
 
-demo:
-	@echo "make demo: the fake cloud's demo world is not built yet in this version" >&2; exit 69
+demo: all
+	@sh tests/tools/demo.sh $(CURDIR)/pipetop $(CURDIR)/tests/fakecloud/fakecloud
 
 install: pipetop
 	install -d $(DESTDIR)$(PREFIX)/bin
