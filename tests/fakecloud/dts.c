@@ -14,6 +14,7 @@
 #include "tests/fakecloud/world.h"
 
 #define DAY_MS 86400000LL
+#define MAX_RUNS 200 /* ≥ 181: one per day of the longest allowed range */
 
 static int not_found(struct fc_response *r)
 {
@@ -177,8 +178,8 @@ static int unknown_member(struct fc_response *r, json_t *obj, const char *const 
 }
 
 /* Parses and checks the StartManualTransferRunsRequest into run times. -1: r has the error. */
-static int manual_times(struct fc_request *req, struct fc_response *r,
-                        const struct fw_dts_config *c, int64_t now, int64_t *times, size_t *n)
+static int manual_times(struct fc_request *req, struct fc_response *r, const struct fw_world *w,
+                        size_t cfg, int64_t now, int64_t *times, size_t *n)
 {
     static const char *const top[] = {"requestedRunTime", "requestedTimeRange", NULL};
     static const char *const range[] = {"startTime", "endTime", NULL};
@@ -256,9 +257,8 @@ static int manual_times(struct fc_request *req, struct fc_response *r,
                       NULL);
         goto out;
     }
-    /* daily configs: both ends truncated to 00:00 UTC, one run per day at the config's time */
-    for (int64_t day = start - start % DAY_MS; day < end - end % DAY_MS; day += DAY_MS)
-        times[(*n)++] = day + ((int64_t)c->hour * 3600 + c->minute * 60) * 1000;
+    /* one run per day whose scheduled instant (the config's time of day) lies in the range */
+    *n = fw_dts_range_run_times(w, cfg, start, end, times, MAX_RUNS);
     rc = 0;
 out:
     json_decref(body);
@@ -270,7 +270,7 @@ int fc_dts_start_manual_runs(struct fakecloud *fc, struct fc_request *req, struc
     struct fw_world *w = fw_get(fc);
     struct fw_error e;
     struct fc_dts_ref ref;
-    int64_t times[200], now;
+    int64_t times[MAX_RUNS], now;
     json_t *runs;
     size_t n = 0;
     long first = 0;
@@ -284,7 +284,7 @@ int fc_dts_start_manual_runs(struct fakecloud *fc, struct fc_request *req, struc
     now = fw_now(w);
     fw_tick(w, now);
     if (fc_dts_resolve(w, req, r, 1, &ref) != 0 ||
-        manual_times(req, r, &w->dts_configs[ref.cfg], now, times, &n) != 0)
+        manual_times(req, r, w, ref.cfg, now, times, &n) != 0)
         goto out;
     memset(&e, 0, sizeof(e));
     if (n > 0 && (first = fw_dts_start_runs(w, ref.cfg, times, n, now, &e)) < 0) {
