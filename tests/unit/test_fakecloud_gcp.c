@@ -385,6 +385,72 @@ static void test_query_rerun(void **state)
     json_decref(failed);
 }
 
+/* The logs of a run, all pages. */
+static json_t *run_logs(const char *cfg, const char *run_name)
+{
+    char path[512];
+
+    snprintf(path, sizeof(path), "/transferConfigs/%s/runs/%s/transferLogs", cfg,
+             gt_last_segment(run_name));
+    return gt_list_all(
+        &gt, GT_DTS, path, "", "transferMessages",
+        "bigquerydatatransfer.projects.locations.transferConfigs.runs.transferLogs.list");
+}
+
+static int logs_say(json_t *logs, const char *text)
+{
+    json_t *m;
+    size_t i;
+
+    json_array_foreach(logs, i, m)
+    {
+        if (strstr(json_string_value(json_object_get(m, "messageText")), text))
+            return 1;
+    }
+    return 0;
+}
+
+/* A day whose export failed: its transfer found no files, and a re-run of that transfer (the
+ * export still missing) again succeeds with "No new files found". */
+static void test_rerun_without_export(void **state)
+{
+    char path[512], body[256], cfg[128];
+    json_t *runs, *run, *logs, *out, *again = NULL;
+    const char *rt = NULL;
+    size_t i, k;
+
+    (void)state;
+    for (int c = 0; rt == NULL; c++) {
+        snprintf(cfg, sizeof(cfg), "%s", gt_config_id(&gt, "amazon_s3", c));
+        snprintf(path, sizeof(path), "/transferConfigs/%s/runs", cfg);
+        runs = gt_list_all(&gt, GT_DTS, path, "states=SUCCEEDED", "transferRuns",
+                           "bigquerydatatransfer.projects.locations.transferConfigs.runs.list");
+        json_array_foreach(runs, i, run)
+        {
+            logs = run_logs(cfg, json_string_value(json_object_get(run, "name")));
+            if (rt == NULL && logs_say(logs, "No new files found"))
+                rt = strdup(json_string_value(json_object_get(run, "runTime")));
+            json_decref(logs);
+        }
+        json_decref(runs);
+    }
+    snprintf(path, sizeof(path), "/transferConfigs/%s:startManualRuns", cfg);
+    snprintf(body, sizeof(body), "{\"requestedRunTime\":\"%s\"}", rt);
+    out = gt_ok(&gt, GT_DTS, "POST", path, body,
+                "bigquerydatatransfer.projects.locations.transferConfigs.startManualRuns");
+    k = json_array_size(json_object_get(out, "runs"));
+    assert_int_equal(k, 1);
+    again = gt_wait_final(&gt, json_string_value(json_object_get(
+                                   json_array_get(json_object_get(out, "runs"), 0), "name")));
+    assert_string_equal(json_string_value(json_object_get(again, "state")), "SUCCEEDED");
+    logs = run_logs(cfg, json_string_value(json_object_get(again, "name")));
+    assert_true(logs_say(logs, "No new files found"));
+    json_decref(logs);
+    json_decref(again);
+    json_decref(out);
+    free((char *)rt);
+}
+
 /* A page token is only good for the list that made it. */
 static void test_foreign_page_token(void **state)
 {
@@ -464,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_query_rerun), /* before test_manual_runs re-runs the failed day */
         cmocka_unit_test(test_manual_runs),
         cmocka_unit_test(test_transfer_rerun_loads_files),
+        cmocka_unit_test(test_rerun_without_export),
         cmocka_unit_test(test_foreign_page_token),
         cmocka_unit_test(test_bearer_rejected),
     };
