@@ -1,7 +1,8 @@
-/* tests/fakecloud/gcp.h: the Google side of the fake cloud — DTS v1 (dts.c, dts_runs.c) and
- * BigQuery v2 (bq.c, bq_schema.c) handlers, and what they share (gcp_http.c): repeated query
- * parameters, page tokens, and errors in DTS's google.rpc.Status form and BigQuery v2's legacy
- * errors[] form. Never answers a query job: pipetop reads metadata only. */
+/* tests/fakecloud/gcp.h: the Google side of the fake cloud over the world (world.h) — DTS v1
+ * (dts.c, dts_runs.c, dts_json.c) and BigQuery v2 (bq.c, bq_patch.c, bq_schema.c) handlers, each
+ * first checking the bearer token (google.h), and what they share (gcp_http.c): repeated query
+ * parameters, page sizes and tokens, errors in DTS's google.rpc.Status form and BigQuery v2's
+ * legacy errors[] form. Never answers a query job: pipetop reads metadata only. */
 #ifndef TESTS_FAKECLOUD_GCP_H
 #define TESTS_FAKECLOUD_GCP_H
 
