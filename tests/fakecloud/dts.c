@@ -103,13 +103,17 @@ int fc_dts_configs_list(struct fakecloud *fc, struct fc_request *req, struct fc_
     fw_tick(w, now);
     if (fc_dts_resolve(w, req, r, 0, &ref) == 0 &&
         gcp_page_parse(req, r, w, 0, 1000, 1000, "dts.transferConfigs", &pg) == 0) {
+        long *last = calloc(w->n_dts_configs + 1, sizeof(*last));
+        if (last)
+            fc_dts_last_runs(w, now, last);
         for (size_t i = 0; i < w->n_dts_configs; i++) {
             if (!wanted(ids, w->dts_configs[i].kind == FW_DTS_S3 ? "amazon_s3" : "scheduled_query"))
                 continue;
             if (matched >= pg.offset && matched < pg.offset + pg.size)
-                json_array_append_new(items, fc_dts_config_json(w, i, now, 0));
+                json_array_append_new(items, fc_dts_config_json(w, i, now, 0, last ? last[i] : -2));
             matched++;
         }
+        free(last);
         if (json_array_size(items))
             json_object_set(out, "transferConfigs", items);
         gcp_page_finish(out, &pg, matched);
@@ -136,7 +140,7 @@ int fc_dts_configs_get(struct fakecloud *fc, struct fc_request *req, struct fc_r
     now = fw_now(w);
     fw_tick(w, now);
     if (fc_dts_resolve(w, req, r, 1, &ref) == 0)
-        rc = fc_respond_json(r, 200, fc_dts_config_json(w, ref.cfg, now, 1));
+        rc = fc_respond_json(r, 200, fc_dts_config_json(w, ref.cfg, now, 1, -2));
     pthread_mutex_unlock(&fc->world_lock);
     return rc;
 }

@@ -90,22 +90,31 @@ json_t *fc_dts_run_json(const struct fw_world *w, size_t r, int64_t now)
     return o;
 }
 
+void fc_dts_last_runs(const struct fw_world *w, int64_t now, long *last)
+{
+    for (size_t c = 0; c < w->n_dts_configs; c++)
+        last[c] = -1;
+    for (size_t i = 0; i < w->n_dts_runs; i++) {
+        const struct fw_dts_run *run = &w->dts_runs[i];
+        long *b = &last[run->config];
+        if (!fc_dts_run_visible(run, now))
+            continue;
+        if (*b < 0 || fc_dts_run_updated(run, now) >= fc_dts_run_updated(&w->dts_runs[*b], now))
+            *b = (long)i;
+    }
+}
+
 /* The run of config c updated last (visible at now), or -1. */
 static long last_run(const struct fw_world *w, size_t c, int64_t now)
 {
     long best = -1;
-    int64_t best_t = 0;
 
     for (size_t i = 0; i < w->n_dts_runs; i++) {
         const struct fw_dts_run *run = &w->dts_runs[i];
-        int64_t t;
         if (run->config != c || !fc_dts_run_visible(run, now))
             continue;
-        t = fc_dts_run_updated(run, now);
-        if (best < 0 || t >= best_t) {
+        if (best < 0 || fc_dts_run_updated(run, now) >= fc_dts_run_updated(&w->dts_runs[best], now))
             best = (long)i;
-            best_t = t;
-        }
     }
     return best;
 }
@@ -119,10 +128,13 @@ static int64_t next_run(const struct fw_dts_config *c, int64_t now)
     return t > now ? t : t + DAY_MS;
 }
 
-json_t *fc_dts_config_json(const struct fw_world *w, size_t i, int64_t now, int with_owner)
+json_t *fc_dts_config_json(const struct fw_world *w, size_t i, int64_t now, int with_owner,
+                           long last)
 {
     const struct fw_dts_config *c = &w->dts_configs[i];
-    long last = last_run(w, i, now);
+
+    if (last < -1)
+        last = last_run(w, i, now);
     json_t *o = json_object();
 
     if (o == NULL)

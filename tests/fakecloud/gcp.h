@@ -57,7 +57,11 @@ int gcp_project_ok(const struct fw_world *w, const char *p);
 
 /* dts_json.c: wire JSON (new references) of config i / run r at now; ownerInfo only for get. */
 struct fw_dts_run;
-json_t *fc_dts_config_json(const struct fw_world *w, size_t i, int64_t now, int with_owner);
+/* last: the config's last-updated run from fc_dts_last_runs(), or -2 to look it up. */
+json_t *fc_dts_config_json(const struct fw_world *w, size_t i, int64_t now, int with_owner,
+                           long last);
+/* For every config (last[n_dts_configs]): its run updated last at now, or -1. One pass. */
+void fc_dts_last_runs(const struct fw_world *w, int64_t now, long *last);
 json_t *fc_dts_run_json(const struct fw_world *w, size_t r, int64_t now);
 /* A run exists from its creation on; its updateTime is its latest event up to now. */
 int fc_dts_run_visible(const struct fw_dts_run *run, int64_t now);
