@@ -16,7 +16,10 @@
  *   3. state that lives across requests (the scenario's world) is set up by an fc_modules[]
  *      entry's init() (routes.c) and kept in fc->world; handlers run concurrently on many threads:
  *      hold fc->world_lock while touching it.
- * Faults (faults.c) are applied before the handler runs, so every route gets them for free. */
+ * Faults (faults.c) are applied before the handler runs, so every route gets them for free.
+ * The scenario world (accounts, tables, exports, runs, objects) is tests/fakecloud/world.h,
+ * module index FW_MODULE_INDEX; AWS handlers start with aws_begin() (aws.h), which locks the
+ * world, ticks it and verifies the SigV4 signature. */
 #ifndef TESTS_FAKECLOUD_FAKECLOUD_H
 #define TESTS_FAKECLOUD_FAKECLOUD_H
 
@@ -61,6 +64,10 @@ struct fakecloud {
     unsigned int seed;
     char *tls_cert; /* PEM (--tls-cert): serve https:// instead of http:// */
     char *tls_key;  /* PEM (--tls-key) */
+    long clock_offset_s; /* --clock-offset-s: overrides the scenario's clock_offset_s */
+    int has_clock_offset;
+    long page_size; /* --page-size: overrides the scenario's page_size */
+    int has_page_size;
 
     pthread_mutex_t lock; /* faults, rng, counters, calls file */
     struct fc_faults global;
@@ -81,9 +88,10 @@ struct fakecloud {
 struct fc_request {
     struct fakecloud *fc;
     const char *method;
-    const char *path;  /* decoded path, no query */
-    const char *query; /* raw query string without '?', "" when none */
-    const char *body;  /* NUL-terminated; body_len bytes */
+    const char *path;    /* decoded path, no query */
+    const char *query;   /* raw query string without '?', "" when none */
+    const char *raw_uri; /* the request target exactly as sent (path still percent-encoded) */
+    const char *body;    /* NUL-terminated; body_len bytes */
     size_t body_len;
     const char *service;   /* as routed: "dynamodb", "s3", "fake", ... */
     const char *operation; /* as routed */
