@@ -96,7 +96,7 @@ void http_request_release(struct http_request *req)
         return;
     free(req->method);
     free(req->url);
-    /* Bodies carry secrets (token grants, assertions): wipe before freeing, as header values are. */
+    /* Bodies carry secrets (token grants, assertions): wipe before freeing, like header values. */
     if (req->body != NULL)
         OPENSSL_cleanse(req->body, req->body_len);
     free(req->body);

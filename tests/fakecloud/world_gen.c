@@ -344,7 +344,8 @@ static int gen_lists(struct fw_gen_ctx *g, json_t *root, json_t *tables)
 
 static int gen_gcp(struct fw_gen_ctx *g, json_t *root)
 {
-    static const char *const allowed[] = {"project", "project_number", "location", NULL};
+    static const char *const allowed[] = {"project", "project_number", "location", "token_ttl_s",
+                                          NULL};
     static const char *const bq_allowed[] = {"raw_dataset", "mart_dataset", "datasets", "tables",
                                              NULL};
     struct fw_world *w = g->w;

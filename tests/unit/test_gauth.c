@@ -385,10 +385,11 @@ static void test_token_errors(void **state)
 /* --- against the fake cloud over real HTTP --- */
 
 static struct fakecloud_proc fc;
+/* One pipeline, so transferConfigs.list has a config (tests/scenarios/README.md). */
 static char project_scenario[] =
-    "{\"gcp\":{\"project\":\"p-gauth\",\"project_number\":\"4242\",\"transfer_configs\":["
-    "{\"name\":\"projects/4242/locations/us/transferConfigs/c1\",\"dataSourceId\":\"amazon_s3\"}"
-    "]}}";
+    "{\"gcp\":{\"project\":\"p-gauth\",\"project_number\":\"4242\"},\"days\":2,"
+    "\"dynamodb\":{\"tables\":[{\"name\":\"t\"}]},"
+    "\"pipelines\":[{\"name\":\"t\",\"source\":{\"dynamodb\":\"t\"},\"query\":false}]}";
 
 static int cloud_setup(void **state)
 {
@@ -399,7 +400,7 @@ static int cloud_setup(void **state)
 static int expiry_setup(void **state)
 {
     static char shortlived[sizeof(project_scenario) + 32];
-    char *brace = strstr(project_scenario, "\"transfer_configs\"");
+    char *brace = strstr(project_scenario, "\"project_number\"");
 
     (void)state;
     snprintf(shortlived, sizeof(shortlived), "%.*s\"token_ttl_s\":1,%s",
@@ -464,7 +465,8 @@ static long dts_list(struct gauth *g, const struct clock *clk, struct err *e)
     http_do(hc, &req, &resp, e);
     status = resp.status;
     if (status == 200)
-        assert_non_null(strstr(buf_cstr(&resp.body), "transferConfigs/c1"));
+        assert_non_null(
+            strstr(buf_cstr(&resp.body), "projects/4242/locations/us/transferConfigs/"));
     if (status == 401) {
         assert_non_null(strstr(buf_cstr(&resp.body), "\"status\":\"UNAUTHENTICATED\""));
         assert_string_equal(http_headers_get(&resp.headers, "WWW-Authenticate"),
