@@ -345,9 +345,12 @@ static int by_kind_id(const void *a, const void *b)
 {
     const struct link_unlinked *x = a, *y = b;
 
+    int c;
+
     if (x->kind != y->kind)
         return x->kind < y->kind ? -1 : 1;
-    return strcmp(x->id, y->id);
+    c = strcmp(x->id, y->id);
+    return c != 0 ? c : strcmp(x->why, y->why);
 }
 
 int link_discover(struct link_graph *g, const struct snapshot *s, const struct config *cfg,
