@@ -176,7 +176,8 @@ static void judge(struct dctx *x)
 {
     int64_t stuck_ms = (int64_t)x->o->stuck_after_min * 60000;
 
-    qsort(x->v, x->n, sizeof(*x->v), by_day_stage_order);
+    if (x->n > 1)
+        qsort(x->v, x->n, sizeof(*x->v), by_day_stage_order);
     for (size_t i = 0; i < x->n; i++) {
         struct proto *p = &x->v[i];
         bool same = i > 0 && x->v[i - 1].stage == p->stage && strcmp(x->v[i - 1].day, p->day) == 0;

@@ -210,7 +210,9 @@ static void discovered(struct ctx *x)
             continue;
         if (t->error != NULL) {
             unlinked(x, LINK_TRANSFER, name,
-                     lk_printf(&x->nomem, "its data_path cannot be matched: %s", t->error));
+                     lk_printf(&x->nomem, "its data_path %s cannot be used: %s",
+                               t->c->config.cfg.data_path ? t->c->config.cfg.data_path : "(none)",
+                               t->error));
             continue;
         }
         if (t->n_cands == 0) {

@@ -9,9 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/days.h"
+#include "state/db.h"
+#include "state/grid.h"
+#include "state/runs.h"
 #include "tests/unit/link_fixture.h"
 
 struct world {
@@ -273,12 +277,66 @@ static void test_stuck_and_gaps(void **state)
     done(&w);
 }
 
+/* What days_build makes is what state/ stores: pipelines first, then every attempt; the grid
+ * shows the latest attempt with the number of attempts; storing it twice changes nothing. */
+static void test_stored_grid(void **state)
+{
+    struct world w;
+    struct err e = ERR_INIT;
+    struct db *db;
+    struct stage_run *grid;
+    size_t n, n2;
+    char dir[64], path[128];
+    const struct stage_run *t = NULL, *q = NULL;
+
+    (void)state;
+    snprintf(dir, sizeof(dir), "/tmp/pipetop-test-days-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/history.db", dir);
+    assert_int_equal(db_open(&db, path, 0, &e), 0);
+    build(&w, "Asia/Tokyo", "tests/data/link/tokyo.json", "2024-05-17T18:00:00Z", NULL);
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < w.g.n; i++)
+            if (db_put_pipeline(db, &w.g.v[i].p, at("2024-05-17T18:00:00Z"), &e) != 0)
+                fail_msg("%s", e.msg);
+        for (size_t i = 0; i < w.r.n; i++)
+            if (db_put_stage_run(db, &w.r.runs[i], &e) != 0)
+                fail_msg("%s", e.msg);
+    }
+    assert_int_equal(db_grid(db, "2024-05-15", 0, &grid, &n, &e), 0);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(grid[i].pipeline, "users") == 0 && strcmp(grid[i].day, "2024-05-15") == 0) {
+            if (grid[i].stage == STAGE_TRANSFER)
+                t = &grid[i];
+            if (grid[i].stage == STAGE_QUERY)
+                q = &grid[i];
+        }
+    assert_non_null(t);
+    assert_int_equal(t->state, RS_SUCCEEDED);
+    assert_int_equal(t->attempt, 2);
+    assert_non_null(q);
+    assert_int_equal(q->state, RS_UPSTREAM_FAILED);
+    assert_string_equal(q->raw_state, "SUCCEEDED");
+    db_stage_runs_free(grid, n);
+    assert_int_equal(db_list_runs(db, NULL, 0, 0, &grid, &n2, &e), 0);
+    assert_int_equal(n2, w.r.n); /* every attempt, once */
+    db_stage_runs_free(grid, n2);
+    db_close(db);
+    done(&w);
+    remove(path);
+    snprintf(path, sizeof(path), "%s/history.db-wal", dir);
+    remove(path);
+    snprintf(path, sizeof(path), "%s/history.db-shm", dir);
+    remove(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokyo_days),       cmocka_unit_test(test_aurora_days),
         cmocka_unit_test(test_missing_when_due), cmocka_unit_test(test_no_missing_without_schedule),
-        cmocka_unit_test(test_stuck_and_gaps),
+        cmocka_unit_test(test_stuck_and_gaps),   cmocka_unit_test(test_stored_grid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

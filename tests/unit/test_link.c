@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/days.h"
 #include "core/link.h"
 #include "core/sqlrefs.h"
 #include "tests/unit/link_fixture.h"
@@ -229,13 +230,93 @@ static void test_sqlrefs(void **state)
     assert_int_equal(sqlrefs_parse(&r, NULL, &e), 0);
 }
 
+/* Objects with every optional field absent: linked or listed, never a crash. */
+static void test_sparse_objects(void **state)
+{
+    struct snapshot s;
+    struct config cfg;
+    struct link_graph g;
+    struct days_result r;
+    struct days_opts o;
+    struct err e = ERR_INIT;
+
+    (void)state;
+    snapshot_init(&s);
+    s.n_ddb = 2;
+    s.ddb = calloc(2, sizeof(*s.ddb));
+    s.ddb[1].table.name = strdup("t");
+    s.ddb[1].n_exports = 1;
+    s.ddb[1].exports = calloc(1, sizeof(*s.ddb[1].exports));
+    s.n_rds_tasks = 1;
+    s.rds_tasks = calloc(1, sizeof(*s.rds_tasks));
+    s.n_dts = 4;
+    s.dts = calloc(4, sizeof(*s.dts));
+    s.dts[0].config.cfg.name = strdup("projects/p/locations/l/transferConfigs/a");
+    s.dts[0].config.cfg.data_source_id = strdup("amazon_s3");
+    s.dts[1].config.cfg.name = strdup("projects/p/locations/l/transferConfigs/b");
+    s.dts[1].config.cfg.data_source_id = strdup("amazon_s3");
+    s.dts[1].config.cfg.data_path = strdup("s3://b/{run_time|\"%Y");
+    s.dts[1].config.cfg.schedule = strdup("every day 04:00");
+    s.dts[1].n_runs = 1;
+    s.dts[1].runs = calloc(1, sizeof(*s.dts[1].runs));
+    s.dts[2].config.cfg.name = strdup("projects/p/locations/l/transferConfigs/c");
+    s.dts[2].config.cfg.data_source_id = strdup("scheduled_query");
+    s.export_rule.present = true;
+    assert_non_null(s.ddb[1].exports);
+    assert_non_null(s.dts[1].runs);
+    lf_config(&cfg);
+    cfg.gcp.project = NULL;
+    assert_int_equal(link_discover(&g, &s, &cfg, &e), 0);
+    dump(&g);
+    assert_int_equal(g.n, 0);
+    assert_non_null(
+        strstr(find_unlinked(&g, LINK_TRANSFER, "projects/p/locations/l/transferConfigs/a")->why,
+               "not an s3://BUCKET/KEY path"));
+    assert_non_null(
+        strstr(find_unlinked(&g, LINK_TRANSFER, "projects/p/locations/l/transferConfigs/b")->why,
+               "closing quote"));
+    assert_non_null(
+        strstr(find_unlinked(&g, LINK_QUERY, "projects/p/locations/l/transferConfigs/c")->why,
+               "no FROM/JOIN table found"));
+    find_unlinked(&g, LINK_DYNAMODB_EXPORTS, "t");
+    find_unlinked(&g, LINK_AURORA_EXPORT, "");
+    days_opts_init(&o, &cfg, &s, 1715968800000LL);
+    assert_int_equal(days_build(&r, &g, &s, &o, &e), 0);
+    assert_int_equal(r.n, 0);
+    days_result_release(&r);
+    link_graph_release(&g);
+    /* the same objects pinned into pipelines */
+    struct config_pipeline pins[2] = {
+        {.name = (char *)"x",
+         .source_kind = SOURCE_DYNAMODB,
+         .source = (char *)"t",
+         .transfer_config = (char *)"b",
+         .query_config = (char *)"c"},
+        {.name = (char *)"y",
+         .source_kind = SOURCE_AURORA,
+         .source = (char *)"cl",
+         .export_bucket = (char *)"b",
+         .export_prefix = (char *)""},
+    };
+    cfg.pipelines = pins;
+    cfg.n_pipelines = 2;
+    assert_int_equal(link_discover(&g, &s, &cfg, &e), 0);
+    dump(&g);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(days_build(&r, &g, &s, &o, &e), 0);
+    for (size_t i = 0; i < r.n; i++)
+        assert_true(r.runs[i].attempt >= 1 && r.runs[i].pipeline != NULL);
+    days_result_release(&r);
+    link_graph_release(&g);
+    snapshot_release(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dynamodb),
-        cmocka_unit_test(test_aurora),
-        cmocka_unit_test(test_pinned),
-        cmocka_unit_test(test_sqlrefs),
+        cmocka_unit_test(test_dynamodb),       cmocka_unit_test(test_aurora),
+        cmocka_unit_test(test_pinned),         cmocka_unit_test(test_sqlrefs),
+        cmocka_unit_test(test_sparse_objects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
