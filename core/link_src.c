@@ -1,6 +1,7 @@
 /* core/link_src.c: the source side of linking — which DynamoDB table or Aurora cluster/table a
- * transfer's data_path reads (by matching its pattern against every export's S3 location), and
- * the exports that belong to a source. Pure; reads only the snapshot. */
+ * transfer's data_path reads (by matching its pattern against every export's S3 location), the
+ * exports that belong to a source, and the exports no pipeline took. Pure; reads only the
+ * snapshot. */
 #include "core/link_int.h"
 
 #include <stdarg.h>
@@ -285,4 +286,44 @@ int lk_collect_exports(struct link_pipeline *lp, const struct snapshot *s, const
             return -1;
     }
     return 0;
+}
+
+void lk_unlinked_exports(struct link_graph *g, const struct snapshot *s, int *nomem)
+{
+    for (size_t i = 0; i < s->n_ddb; i++) {
+        const struct snap_ddb_table *d = &s->ddb[i];
+        bool owned = false;
+        for (size_t k = 0; k < g->n; k++)
+            owned |= g->v[k].ddb == d;
+        if (owned || d->table.name == NULL)
+            continue;
+        if (d->n_exports == 0) {
+            lk_unlinked(g, LINK_DYNAMODB_EXPORTS, d->table.name,
+                        lk_printf(nomem, "the table has no exports in the window"), nomem);
+            continue;
+        }
+        const struct ddb_export *last = &d->exports[d->n_exports - 1];
+        lk_unlinked(g, LINK_DYNAMODB_EXPORTS, d->table.name,
+                    lk_printf(nomem,
+                              "%zu export(s) (e.g. to s3://%s/%s) that no amazon_s3 transfer "
+                              "config reads; pin one with [pipeline %s] transfer_config",
+                              d->n_exports, last->s3_bucket ? last->s3_bucket : "?",
+                              last->s3_prefix ? last->s3_prefix : "", d->table.name),
+                    nomem);
+    }
+    for (size_t i = 0; i < s->n_rds_tasks; i++) {
+        const struct rds_export_task *t = &s->rds_tasks[i];
+        bool owned = false;
+        for (size_t k = 0; k < g->n; k++)
+            for (size_t j = 0; j < g->v[k].n_exports; j++)
+                owned |= g->v[k].exports[j].rds == t;
+        if (!owned)
+            lk_unlinked(
+                g, LINK_AURORA_EXPORT, t->id,
+                lk_printf(nomem,
+                          "Aurora export to s3://%s/%s that no amazon_s3 transfer config "
+                          "reads; pin it with [pipeline NAME] source = aurora:CLUSTER/TABLE",
+                          t->s3_bucket ? t->s3_bucket : "?", t->s3_prefix ? t->s3_prefix : ""),
+                nomem);
+    }
 }
