@@ -18,7 +18,7 @@
 struct link_export {
     const struct ddb_export *ddb;      /* exactly one of ddb / rds is set */
     const struct rds_export_task *rds; /* the task (it may cover other tables too) */
-    char *bucket;                      /* borrowed from the export */
+    const char *bucket;                /* borrowed from the export */
     char *key;                         /* objects are under key + "/" (malloc'd) */
 };
 

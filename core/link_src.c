@@ -244,7 +244,7 @@ static int push_export(struct link_pipeline *lp, const struct ddb_export *dx,
     lp->exports = v;
     v[lp->n_exports].ddb = dx;
     v[lp->n_exports].rds = rx;
-    v[lp->n_exports].bucket = (char *)bucket;
+    v[lp->n_exports].bucket = bucket;
     v[lp->n_exports].key = key;
     lp->n_exports++;
     return 0;
