@@ -205,19 +205,39 @@ static int aurora_cands(struct link_transfer *t, const struct snapshot *s)
     return nomem ? -1 : 0;
 }
 
+/* Where a DynamoDB export's data files are: "{S3Prefix}/AWSDynamoDB/{exportId}/data" (the id
+ * is the last part of the export ARN). */
+static char *ddb_key(const struct ddb_export *x, int *nomem)
+{
+    const char *pre = x->s3_prefix ? x->s3_prefix : "";
+    const char *id = x->arn ? strrchr(x->arn, '/') : NULL;
+    size_t pn = strlen(pre);
+
+    while (pn > 0 && pre[pn - 1] == '/')
+        pn--;
+    return lk_printf(nomem, "%.*s%sAWSDynamoDB/%s/data", (int)pn, pre, pn ? "/" : "",
+                     id ? id + 1 : "*");
+}
+
 int lk_candidates(struct link_transfer *t, const struct snapshot *s)
 {
-    for (size_t i = 0; i < s->n_ddb; i++) {
+    int nomem = 0;
+
+    for (size_t i = 0; i < s->n_ddb && !nomem; i++) {
         const struct snap_ddb_table *d = &s->ddb[i];
-        for (size_t j = 0; j < d->n_exports; j++)
-            if (reads(t, d->exports[j].s3_bucket, d->exports[j].s3_prefix)) {
+        for (size_t j = 0; j < d->n_exports; j++) {
+            char *key = ddb_key(&d->exports[j], &nomem);
+            bool hit = key != NULL && reads(t, d->exports[j].s3_bucket, key);
+            free(key);
+            if (hit) {
                 struct link_cand c = {SOURCE_DYNAMODB, d, NULL, NULL};
                 if (add_cand(t, &c))
                     return -1;
                 break;
             }
+        }
     }
-    return aurora_cands(t, s);
+    return nomem ? -1 : aurora_cands(t, s);
 }
 
 static bool under_pin(const char *bucket, const char *key, const char *pin_bucket,
@@ -259,8 +279,7 @@ int lk_collect_exports(struct link_pipeline *lp, const struct snapshot *s, const
         for (size_t j = 0; j < lp->ddb->n_exports; j++) {
             const struct ddb_export *x = &lp->ddb->exports[j];
             if (under_pin(x->s3_bucket, x->s3_prefix, pin_bucket, pin_prefix) &&
-                push_export(lp, x, NULL, x->s3_bucket,
-                            lk_strdup(x->s3_prefix ? x->s3_prefix : "", &nomem)))
+                push_export(lp, x, NULL, x->s3_bucket, ddb_key(x, &nomem)))
                 return -1;
         }
         return 0;

@@ -179,7 +179,7 @@ static void test_pinned(void **state)
     assert_true(lp->p.pinned);
     assert_string_equal(lp->p.source, "users");
     assert_int_equal(lp->n_exports, 1); /* only those under the pinned export_prefix */
-    assert_string_equal(lp->exports[0].key, "dynamodb/users/2024-05-16");
+    assert_string_equal(lp->exports[0].key, "dynamodb/users/2024-05-16/AWSDynamoDB/03/data");
     assert_string_equal(lp->p.export_prefix, "dynamodb/users/2024-05-16");
     assert_string_equal(lp->p.transfer_config, CFG "t-users"); /* discovered */
     assert_string_equal(lp->p.raw_table, "acme-data.raw.users");
