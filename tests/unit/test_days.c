@@ -364,13 +364,36 @@ static void test_rule_forms(void **state)
     done(&w);
 }
 
+static void ended_schedules(struct world *w, struct days_opts *o)
+{
+    (void)o;
+    for (size_t i = 0; i < w->s.n_dts; i++)
+        if (strstr(w->s.dts[i].config.cfg.name, "t-users"))
+            w->s.dts[i].config.schedule_end_ms = at("2024-05-17T00:00:00Z");
+    free(w->s.export_rule.rule.state);
+    w->s.export_rule.rule.state = strdup("DISABLED");
+}
+
+/* scheduleOptions endTime and a disabled export rule: nothing is due after them. */
+static void test_schedule_window(void **state)
+{
+    struct world w;
+
+    (void)state;
+    build(&w, "Asia/Tokyo", "tests/data/link/tokyo.json", "2024-05-18T00:00:00Z", ended_schedules);
+    expect_none(&w, "users", "2024-05-18", E);
+    expect_none(&w, "users", "2024-05-18", T);
+    expect(&w, "users", "2024-05-18", Q, RS_MISSING, NULL, 1);
+    done(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokyo_days),       cmocka_unit_test(test_aurora_days),
         cmocka_unit_test(test_missing_when_due), cmocka_unit_test(test_no_missing_without_schedule),
         cmocka_unit_test(test_stuck_and_gaps),   cmocka_unit_test(test_stored_grid),
-        cmocka_unit_test(test_rule_forms),
+        cmocka_unit_test(test_rule_forms),       cmocka_unit_test(test_schedule_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
