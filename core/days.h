@@ -60,4 +60,12 @@ int days_build(struct days_result *out, const struct link_graph *g, const struct
                const struct days_opts *o, struct err *e);
 void days_result_release(struct days_result *r);
 
+/* The runTime of the transfer (STAGE_TRANSFER) or query (STAGE_QUERY) run of pipeline lp for
+ * day, by the day rule above: the runTime of that day's latest run when there is one, else the
+ * scheduled instant that falls on the day — what startManualRuns' requestedRunTime needs to redo
+ * the day, and what renders the data_path the day's transfer reads. Returns -1 (ERR_NOT_FOUND,
+ * saying why) when the pipeline has no such config or neither exists; ERR_USAGE for a bad day. */
+int days_run_time(int64_t *out, const struct link_pipeline *lp, enum stage st, const char *day,
+                  const struct snapshot *s, struct err *e);
+
 #endif

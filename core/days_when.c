@@ -165,3 +165,79 @@ int dd_instants(struct dctx *x, const struct schedule_daily *sd, int64_t **out, 
     }
     return 0;
 }
+
+/* The latest run of c placed on day; 0 when none. */
+static int64_t run_on_day(struct dctx *x, const struct snap_dts_config *c, enum stage st,
+                          const char *day)
+{
+    int64_t best = 0, best_start = 0;
+
+    for (size_t i = 0; i < c->n_runs; i++) {
+        const struct dts_run *r = &c->runs[i];
+        char d[TIME_DAY_LEN];
+        bool matched;
+        if (r->run_time_ms == 0)
+            continue;
+        if (st == STAGE_TRANSFER)
+            dd_transfer_day(x, r->run_time_ms, d, &matched);
+        else
+            dd_query_day(x, r->run_time_ms, d);
+        if (strcmp(d, day) == 0 && (best == 0 || r->start_ms >= best_start)) {
+            best = r->run_time_ms;
+            best_start = r->start_ms;
+        }
+    }
+    return best;
+}
+
+int days_run_time(int64_t *out, const struct link_pipeline *lp, enum stage st, const char *day,
+                  const struct snapshot *s, struct err *e)
+{
+    const struct snap_dts_config *c = st == STAGE_TRANSFER ? lp->transfer : lp->query;
+    struct dctx x;
+    struct schedule_daily sd;
+    struct err ignore = ERR_INIT;
+    int64_t *inst = NULL;
+    size_t n = 0;
+
+    *out = 0;
+    if (time_day_valid(day, e))
+        return -1;
+    if (c == NULL || (st != STAGE_TRANSFER && st != STAGE_QUERY))
+        return err_set(e, ERR_NOT_FOUND, "pipeline %s has no %s config", lp->p.name,
+                       stage_name(st));
+    memset(&x, 0, sizeof(x));
+    x.s = s;
+    x.lp = lp;
+    if (time_day_add(day, -1, x.first, e) || time_day_add(day, 1, x.today, e))
+        return -1;
+    dd_learn_offset(&x);
+    *out = run_on_day(&x, c, st, day);
+    if (*out == 0 && c->config.cfg.schedule != NULL && !c->config.manual_only &&
+        schedule_parse_dts(&sd, c->config.cfg.schedule,
+                           c->config.cfg.next_run_ms ? c->config.cfg.next_run_ms
+                                                     : c->config.schedule_start_ms,
+                           &ignore) == 0) {
+        if (dd_instants(&x, &sd, &inst, &n) != 0)
+            return err_set(e, ERR_NOMEM, "days: out of memory");
+        for (size_t i = 0; i < n && *out == 0; i++) {
+            char d[TIME_DAY_LEN];
+            bool matched;
+            if (st == STAGE_TRANSFER)
+                dd_transfer_day(&x, inst[i], d, &matched);
+            else
+                dd_query_day(&x, inst[i], d);
+            if (strcmp(d, day) == 0)
+                *out = inst[i];
+        }
+        free(inst);
+    }
+    if (x.nomem)
+        return err_set(e, ERR_NOMEM, "days: out of memory");
+    if (*out == 0)
+        return err_set(e, ERR_NOT_FOUND,
+                       "%s: no %s run on %s and no schedule that places one there (%s)", lp->p.name,
+                       stage_name(st), day,
+                       c->config.cfg.schedule ? c->config.cfg.schedule : "no schedule");
+    return 0;
+}

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/days.h"
+#include "core/dts_template.h"
 #include "state/db.h"
 #include "state/grid.h"
 #include "state/runs.h"
@@ -387,6 +388,49 @@ static void test_schedule_window(void **state)
     done(&w);
 }
 
+static int64_t run_time_of(const struct world *w, const char *p, enum stage st, const char *day)
+{
+    int64_t t;
+    struct err e = ERR_INIT;
+
+    for (size_t i = 0; i < w->g.n; i++)
+        if (strcmp(w->g.v[i].p.name, p) == 0) {
+            if (days_run_time(&t, &w->g.v[i], st, day, &w->s, &e) != 0)
+                fail_msg("%s %s %s: %s", p, stage_name(st), day, e.msg);
+            return t;
+        }
+    fail_msg("no pipeline %s", p);
+    return 0;
+}
+
+/* The runTime that redoes a day: the day's run, else its scheduled instant; the data_path it
+ * renders is the day's export prefix. */
+static void test_run_time_of_day(void **state)
+{
+    struct world w;
+    struct err e = ERR_INIT;
+    int64_t t;
+    char *path = NULL;
+
+    (void)state;
+    build(&w, "Asia/Tokyo", "tests/data/link/tokyo.json", "2024-05-17T18:00:00Z", NULL);
+    assert_true(run_time_of(&w, "users", T, "2024-05-17") == at("2024-05-16T19:00:00Z"));
+    assert_true(run_time_of(&w, "users", T, "2024-05-18") == at("2024-05-17T19:00:00Z"));
+    assert_true(run_time_of(&w, "users", Q, "2024-05-17") == at("2024-05-16T20:00:00Z"));
+    /* -24h template: the day's transfer runs the next UTC evening */
+    t = run_time_of(&w, "events", T, "2024-05-16");
+    assert_true(t == at("2024-05-16T19:00:00Z"));
+    assert_int_equal(dts_template_render(&path, w.g.v[0].transfer->config.cfg.data_path, t, &e), 0);
+    assert_string_equal(path, "s3://acme-exports/dynamodb/events/2024-05-15/*");
+    free(path);
+    assert_int_equal(days_run_time(&t, &w.g.v[0], E, "2024-05-16", &w.s, &e), -1);
+    assert_int_equal(e.code, ERR_NOT_FOUND);
+    e = (struct err)ERR_INIT;
+    assert_int_equal(days_run_time(&t, &w.g.v[0], T, "2024-13-01", &w.s, &e), -1);
+    assert_int_equal(e.code, ERR_USAGE);
+    done(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_missing_when_due), cmocka_unit_test(test_no_missing_without_schedule),
         cmocka_unit_test(test_stuck_and_gaps),   cmocka_unit_test(test_stored_grid),
         cmocka_unit_test(test_rule_forms),       cmocka_unit_test(test_schedule_window),
+        cmocka_unit_test(test_run_time_of_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
