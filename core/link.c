@@ -78,8 +78,10 @@ static char *cand_name(struct ctx *x, const struct link_cand *c)
 {
     if (c->kind == SOURCE_DYNAMODB)
         return lk_strdup(c->ddb->table.name, &x->nomem);
-    if (c->table != NULL)
-        return lk_printf(&x->nomem, "%s/%s", c->cluster, c->table);
+    if (c->table != NULL) { /* "cluster/table": the table without its database (or schema) */
+        const char *dot = strrchr(c->table, '.');
+        return lk_printf(&x->nomem, "%s/%s", c->cluster, dot ? dot + 1 : c->table);
+    }
     return lk_strdup(c->cluster, &x->nomem);
 }
 

@@ -51,6 +51,10 @@ struct link_unlinked {
     char *why; /* one sentence: what was looked for and what the operator can do */
 };
 
+/* Pipeline names: a discovered DynamoDB pipeline is named after its table ("users"); an Aurora
+ * one "CLUSTER/TABLE" ("billing/invoices", the table without its database or schema) or
+ * "CLUSTER" when the table cannot be told; a pinned one by its [pipeline NAME]. A clash gets
+ * "~2", "~3" appended. */
 struct link_graph {
     struct link_pipeline *v; /* by name */
     size_t n;

@@ -159,7 +159,7 @@ static void test_aurora_days(void **state)
     (void)state;
     build(&w, "Asia/Tokyo", "tests/data/link/billing.json", "2024-05-17T18:00:00Z", NULL);
     for (int i = 0; i < 2; i++) {
-        const char *p = i == 0 ? "billing/appdb.invoices" : "billing/appdb.payments";
+        const char *p = i == 0 ? "billing/invoices" : "billing/payments";
         expect(&w, p, "2024-05-16", E, RS_FAILED, "FAILED", 1);
         expect(&w, p, "2024-05-16", T, RS_UPSTREAM_FAILED, "SUCCEEDED", 1);
         expect(&w, p, "2024-05-17", E, RS_SUCCEEDED, "COMPLETE", 1);
@@ -167,17 +167,17 @@ static void test_aurora_days(void **state)
         expect(&w, p, "2024-05-17", Q, RS_SUCCEEDED, "SUCCEEDED", 1);
         expect_none(&w, p, "2024-05-16", Q); /* before the query's first run: not MISSING */
     }
-    assert_string_equal(cell(&w, "billing/appdb.payments", "2024-05-16", E)->service_id,
+    assert_string_equal(cell(&w, "billing/payments", "2024-05-16", E)->service_id,
                         "billing-20240515");
     assert_non_null(
-        strstr(cell(&w, "billing/appdb.payments", "2024-05-16", E)->error_message, "IAM role"));
+        strstr(cell(&w, "billing/payments", "2024-05-16", E)->error_message, "IAM role"));
     done(&w);
     /* the same world counted in UTC: everything one day earlier, still on one day */
     build(&w, "UTC", "tests/data/link/billing.json", "2024-05-17T18:00:00Z", NULL);
-    expect(&w, "billing/appdb.invoices", "2024-05-16", E, RS_SUCCEEDED, "COMPLETE", 1);
-    expect(&w, "billing/appdb.invoices", "2024-05-16", T, RS_SUCCEEDED, "SUCCEEDED", 1);
-    expect(&w, "billing/appdb.invoices", "2024-05-16", Q, RS_SUCCEEDED, "SUCCEEDED", 1);
-    expect(&w, "billing/appdb.invoices", "2024-05-15", E, RS_FAILED, "FAILED", 1);
+    expect(&w, "billing/invoices", "2024-05-16", E, RS_SUCCEEDED, "COMPLETE", 1);
+    expect(&w, "billing/invoices", "2024-05-16", T, RS_SUCCEEDED, "SUCCEEDED", 1);
+    expect(&w, "billing/invoices", "2024-05-16", Q, RS_SUCCEEDED, "SUCCEEDED", 1);
+    expect(&w, "billing/invoices", "2024-05-15", E, RS_FAILED, "FAILED", 1);
     done(&w);
 }
 
@@ -431,6 +431,34 @@ static void test_run_time_of_day(void **state)
     done(&w);
 }
 
+/* Aurora as the fake cloud lays it out: one task per day exports every table under
+ * PREFIX/<the transfer's date>; the table comes from the transfer's data_path. */
+static void test_aurora_all_tables(void **state)
+{
+    struct world w;
+    const struct link_pipeline *lp;
+
+    (void)state;
+    build(&w, "Asia/Tokyo", "tests/data/link/appdb.json", "2024-05-17T18:00:00Z", NULL);
+    assert_int_equal(w.g.n, 1);
+    lp = &w.g.v[0];
+    assert_string_equal(lp->p.name, "appdb/orders");
+    assert_string_equal(lp->p.source, "appdb"); /* from the automated snapshot's name */
+    assert_string_equal(lp->aurora_table, "appdb.orders");
+    assert_int_equal(lp->n_exports, 2);
+    assert_string_equal(lp->exports[0].key,
+                        "aurora/appdb/2024-05-15/appdb-2024-05-16/appdb/appdb.orders");
+    assert_string_equal(lp->p.raw_table, "acme-data.raw.orders");
+    assert_string_equal(lp->p.table, "acme-data.mart.orders");
+    expect(&w, "appdb/orders", "2024-05-16", E, RS_SUCCEEDED, "COMPLETE", 1);
+    expect(&w, "appdb/orders", "2024-05-16", T, RS_SUCCEEDED, "SUCCEEDED", 1);
+    expect(&w, "appdb/orders", "2024-05-16", Q, RS_SUCCEEDED, "SUCCEEDED", 1);
+    expect(&w, "appdb/orders", "2024-05-17", E, RS_FAILED, "FAILED", 1);
+    expect(&w, "appdb/orders", "2024-05-17", T, RS_UPSTREAM_FAILED, "SUCCEEDED", 1);
+    expect(&w, "appdb/orders", "2024-05-17", Q, RS_UPSTREAM_FAILED, "SUCCEEDED", 1);
+    done(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,7 +466,7 @@ int main(void)
         cmocka_unit_test(test_missing_when_due), cmocka_unit_test(test_no_missing_without_schedule),
         cmocka_unit_test(test_stuck_and_gaps),   cmocka_unit_test(test_stored_grid),
         cmocka_unit_test(test_rule_forms),       cmocka_unit_test(test_schedule_window),
-        cmocka_unit_test(test_run_time_of_day),
+        cmocka_unit_test(test_run_time_of_day),  cmocka_unit_test(test_aurora_all_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

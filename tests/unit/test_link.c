@@ -120,7 +120,7 @@ static void test_aurora(void **state)
     assert_int_equal(link_discover(&g, &s, &cfg, &e), 0);
     dump(&g);
     assert_int_equal(g.n, 2);
-    lp = find(&g, "billing/appdb.invoices");
+    lp = find(&g, "billing/invoices");
     assert_int_equal(lp->p.source_kind, SOURCE_AURORA);
     assert_string_equal(lp->p.source, "billing");
     assert_string_equal(lp->aurora_table, "appdb.invoices");
@@ -129,9 +129,9 @@ static void test_aurora(void **state)
     assert_string_equal(lp->p.raw_table, "acme-data.raw.invoices");
     assert_string_equal(lp->p.query_config, CFG "q-billing");
     assert_string_equal(lp->p.table, "acme-data.mart.billing");
-    lp = find(&g, "billing/appdb.payments");
+    lp = find(&g, "billing/payments");
     assert_int_equal(lp->n_exports, 2);
-    assert_true(lp->exports[1].rds == find(&g, "billing/appdb.invoices")->exports[1].rds);
+    assert_true(lp->exports[1].rds == find(&g, "billing/invoices")->exports[1].rds);
     assert_string_equal(lp->p.query_config, CFG "q-billing");
     assert_int_equal(g.n_unlinked, 1);
     assert_non_null(strstr(find_unlinked(&g, LINK_AURORA_EXPORT, "crm-20240516")->why,
