@@ -15,7 +15,16 @@
  *    runTime is at or before the query's runTime and less than 24 h before it; the zone day of
  *    its runTime when there is none.
  * Manual reruns keep the runTime of the day they redo (startManualRuns requestedRunTime), so
- * they land on that day as a further attempt. */
+ * they land on that day as a further attempt.
+ *
+ * Attempts: every run of a (pipeline, day, stage) is one attempt, numbered 1..n by start time;
+ * the highest is what the grid shows. Along the chain, a transfer attempt (not MISSING) is
+ * UPSTREAM_FAILED when the export attempt it ran after (the latest one of that day started at or
+ * before it, else the day's first) is FAILED, MISSING, STUCK, CANCELLED or UPSTREAM_FAILED; a
+ * query attempt likewise after its transfer (after the export when the day has no transfer run).
+ * raw_state keeps the service's word. Unknown service words count as PENDING.
+ * Callers: select the zone first (time_zone_use); the snapshot must hold every run of the days
+ * it covers (attempts are counted within it). */
 #ifndef CORE_DAYS_H
 #define CORE_DAYS_H
 
