@@ -18,6 +18,7 @@ mkdir -p "$HOME"
 db="$tmp/history.db"
 "$MKDB" "$db" || { echo "FAIL: mkdb could not write the fixture"; exit 1; }
 "$MKDB" "$tmp/clean.db" --clean || { echo "FAIL: mkdb --clean"; exit 1; }
+"$MKDB" "$tmp/empty.db" --empty || { echo "FAIL: mkdb --empty"; exit 1; }
 
 fail() {
     echo "FAIL: $*"
@@ -276,6 +277,21 @@ else
     echo "skip: this build's history database does not keep retry_detail; not checked in text"
 fi
 
+# --- an empty database: every command answers, says there is nothing, exits 0
+for c in "status --offline" runs tables history audit calls; do
+    # shellcheck disable=SC2086 # two words on purpose
+    "$PIPETOP" --db "$tmp/empty.db" $c >"$tmp/out" 2>"$tmp/err" || fail "$c on an empty database"
+    [ -s "$tmp/err" ] && fail "$c on an empty database wrote to stderr: $(cat "$tmp/err")"
+done
+"$PIPETOP" --db "$tmp/empty.db" status --offline >"$tmp/out" 2>&1
+has out "(no pipelines in the history database yet)"
+has out "no refresh recorded in $tmp/empty.db yet"
+"$PIPETOP" --db "$tmp/empty.db" status --offline --json >"$tmp/out" 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["as_of"] is None and d["pipelines"] == [], d' \
+    "$tmp/out" || fail "status --json on an empty database"
+"$PIPETOP" --db "$tmp/empty.db" schema mart.users >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] || fail "schema on an empty database: want exit 2"
+
 # --- completion names, missing database
 run 0 __complete pipelines && has out "users" && has out "注文履歴"
 [ "$(wc -l <"$tmp/out")" -eq 3 ] || fail "__complete pipelines printed $(wc -l <"$tmp/out") lines"
@@ -331,8 +347,9 @@ if [ -x pipetop ] && command -v make >/dev/null 2>&1; then
         [ -f "$tmp/inst/$f" ] || fail "make install did not install $f"
     done
     [ -x "$tmp/inst/bin/pipetop" ] || fail "installed pipetop is not executable"
-    make -s -o pipetop install DESTDIR="$tmp/dest" PREFIX=/usr >/dev/null 2>&1 &&
-        [ -f "$tmp/dest/usr/share/man/man1/pipetop.1" ] || fail "make install DESTDIR"
+    make -s -o pipetop install DESTDIR="$tmp/dest" PREFIX=/usr >/dev/null 2>&1 ||
+        fail "make install DESTDIR=... PREFIX=/usr"
+    [ -f "$tmp/dest/usr/share/man/man1/pipetop.1" ] || fail "make install DESTDIR: no man page"
 else
     echo "skip: no built ./pipetop in the repository root; make install is not tried"
 fi

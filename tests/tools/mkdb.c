@@ -2,7 +2,8 @@
  * by hand) for the read-command tests: three pipelines over the last ten days (relative to now,
  * in the zone of PIPETOP_TIMEZONE or UTC) with failures, retries, a running and a missing run;
  * tables with nested, Japanese-described and policy-tagged schemas, two schema versions, daily
- * row counts; a refresh, audit rows and API calls. Usage: mkdb DB [--clean] (no failures). */
+ * row counts; a refresh, audit rows and API calls.
+ * Usage: mkdb DB [--clean | --empty]: --clean writes no failures, --empty only the schema. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,9 +185,10 @@ int main(int argc, char **argv)
     struct err e = ERR_INIT;
     const char *tz = getenv("PIPETOP_TIMEZONE");
     bool clean = argc > 2 && strcmp(argv[2], "--clean") == 0;
+    bool empty = argc > 2 && strcmp(argv[2], "--empty") == 0;
 
-    if (argc < 2 || (argc > 2 && !clean)) {
-        fprintf(stderr, "usage: mkdb DB [--clean]\n");
+    if (argc < 2 || argc > 3 || (argc > 2 && !clean && !empty)) {
+        fprintf(stderr, "usage: mkdb DB [--clean | --empty]\n");
         return 2;
     }
     if (time_zone_use(tz != NULL ? tz : "UTC", &e) != 0)
@@ -195,6 +197,8 @@ int main(int argc, char **argv)
     time_day_of(now, today);
     if (db_open(&db, argv[1], 0, &e) != 0 || db_begin(db, &e) != 0)
         die(&e, argv[1]);
+    if (empty)
+        goto done;
     pipe_put(db, "users", SOURCE_DYNAMODB, "users", P "t-users", P "q-users", "demo.raw.users",
              "demo.mart.users");
     pipe_put(db, "orders", SOURCE_AURORA, "shop", P "t-orders", NULL, "demo.raw.orders", NULL);
@@ -203,6 +207,7 @@ int main(int argc, char **argv)
     runs(db, clean);
     tables(db);
     logs(db);
+done:
     if (db_commit(db, &e) != 0)
         die(&e, "commit");
     db_close(db);

@@ -1,6 +1,7 @@
 # tui/completion/pipetop.bash: bash completion for pipetop: commands, options, pipeline names
 # (rerun) and table names (schema, history), the names read from the history database by the
 # hidden `pipetop __complete pipelines|tables`. Installed by `make install`.
+# shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)): the usual idiom, words split on purpose
 
 _pipetop_names() { # what: pipelines | tables; passes --db/--config given on the line
     local args=() i
