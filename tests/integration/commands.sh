@@ -187,6 +187,8 @@ for w in 80 160; do
     COLUMNS=$w run 0 tables && fits "$w" && has out "demo.mart.users" && has out "120,000"
     has out "13.7 MiB"
     has out "▁▂▃▃▄▆▆▆▇█"
+    has out "FLAGGED z=+483.2"
+    has out "z=+1.8 (9d)"
 done
 run 0 tables --json && python3 - "$tmp/out" <<'EOF' || fails=$((fails + 1))
 import json, sys
@@ -197,6 +199,15 @@ assert u["rows"] == 120000 and u["bytes"] == 120000 * 120 and u["schema_versions
 assert len(u["rowcounts"]) == 10, len(u["rowcounts"])
 assert u["description"] == "ユーザー一覧"
 assert doc["as_of"] is not None
+# Anomalies (core/anomaly.h): a spike after 20 steady days is flagged; 9 earlier days give a z
+# but no flag.
+a = t["demo.mart.events"]["anomaly"]
+assert list(a) == ["date", "rows", "flagged", "insufficient", "z", "mean", "stddev",
+                   "history_days", "reason"], list(a)
+assert a["flagged"] is True and a["z"] > 3 and a["history_days"] == 20 and a["rows"] == 5000, a
+b = u["anomaly"]
+assert b["flagged"] is False and b["history_days"] == 9 and "not enough history" in b["reason"], b
+assert len(t["demo.mart.events"]["rowcounts"]) == 14, "sparkline points: [general] days"
 EOF
 
 # --- schema: tree, Japanese aligned, policy tags, JSON, unknown table

@@ -133,6 +133,28 @@ static void table_put(struct db *db, const char *ds, const char *id, const char 
     }
 }
 
+/* demo.mart.events: 20 steady days, then a spike today: flagged (|z| >= 3, >= 14 days). */
+static void spike_table(struct db *db)
+{
+    struct table_meta t = {(char *)"demo", (char *)"mart",  (char *)"events", (char *)"TABLE",
+                           NULL,           5000,            600000,           now - 400 * DAY_MS,
+                           now - MIN_MS,   NULL,            0};
+    char *canon = NULL, hash[SCHEMA_HASH_HEX];
+    struct err e = ERR_INIT;
+
+    if (schema_canonicalize("[{\"name\":\"id\",\"type\":\"STRING\"}]", &canon, hash, &e) != 0 ||
+        db_put_table(db, &t, canon, hash, now, NULL, &e) != 0)
+        die(&e, "events");
+    free(canon);
+    for (int d = -20; d <= 0; d++) {
+        int64_t n = d == 0 ? 5000 : 1000 + (-d % 3) * 10;
+        struct rowcount_sample s = {(char *)"demo.mart.events", now + d * DAY_MS - 30 * MIN_MS, n,
+                                    n * 120};
+        if (db_add_rowcount_sample(db, &s, &e) != 0)
+            die(&e, "sample");
+    }
+}
+
 static void tables(struct db *db)
 {
     char v2[sizeof(schema_v1) + sizeof(schema_v2_tail)];
@@ -145,6 +167,7 @@ static void tables(struct db *db)
               "\"type\":\"RECORD\",\"fields\":[{\"name\":\"S\",\"type\":\"STRING\"}]}]}]");
     table_put(db, "raw", "orders", "orders from Aurora", 5400000,
               "[{\"name\":\"order_id\",\"type\":\"INT64\",\"mode\":\"REQUIRED\"}]");
+    spike_table(db);
 }
 
 static void logs(struct db *db)

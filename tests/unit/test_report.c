@@ -155,13 +155,36 @@ static void test_lists(void **state)
     free(json);
 }
 
+static void test_tables_anomaly(void **state)
+{
+    struct err e = ERR_INIT;
+    struct table_meta m = {(char *)"p", (char *)"d", (char *)"t", NULL, NULL, 10,
+                           -1,          0,           0,           NULL, 0};
+    const int64_t flat[14] = {5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5};
+    struct anomaly a, few;
+    struct report_table t[2] = {{&m, 0, 1, NULL, 0, &a}, {&m, 0, 1, NULL, 0, &few}};
+    char *json = NULL;
+    (void)state;
+
+    anomaly_judge(&a, flat, 14, 9); /* every earlier day equal, this one not: z infinite */
+    snprintf(a.day, sizeof(a.day), "2024-05-17");
+    anomaly_judge(&few, flat, 2, 9);
+    assert_true(a.flagged);
+    assert_int_equal(report_tables_json(t, 2, 0, &json, &e), 0);
+    assert_non_null(strstr(json, "\"flagged\": true,\n        \"insufficient\": false,\n"
+                                 "        \"z\": null,"));
+    assert_non_null(strstr(json, "\"insufficient\": true,\n        \"z\": null,\n"
+                                 "        \"mean\": null,"));
+    assert_non_null(strstr(json, "\"rows\": 10,\n      \"bytes\": null,"));
+    free(json);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_applies),
-        cmocka_unit_test(test_cell_find),
-        cmocka_unit_test(test_status_json),
-        cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_applies),        cmocka_unit_test(test_cell_find),
+        cmocka_unit_test(test_status_json),    cmocka_unit_test(test_lists),
+        cmocka_unit_test(test_tables_anomaly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
