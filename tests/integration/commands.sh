@@ -331,10 +331,39 @@ if command -v bash >/dev/null 2>&1; then
     echo "$out" | grep -qx "3:--failed" || fail "bash completion of runs --f: $out"
     echo "$out" | grep -qx "4:mart.users" || fail "bash completion of schema tables: $out"
 fi
-if command -v zsh >/dev/null 2>&1; then
+if command -v zsh >/dev/null 2>&1 && command -v tmux >/dev/null 2>&1; then
     zsh -n tui/completion/_pipetop || fail "zsh completion does not parse"
+    # An interactive zsh in tmux: type, press Tab, read the screen.
+    mkdir -p "$tmp/zsh/fn"
+    cp tui/completion/_pipetop "$tmp/zsh/fn/"
+    {
+        echo "fpath=($tmp/zsh/fn \$fpath)"
+        echo "autoload -Uz compinit; compinit -u -d $tmp/zsh/zcompdump"
+        echo "PATH=$(dirname "$PIPETOP"):\$PATH"
+        echo "PS1='%% '"
+    } >"$tmp/zsh/.zshrc"
+    sock="$tmp/tmux.sock"
+    tmux -S "$sock" new-session -d -x 120 -y 30 -e ZDOTDIR="$tmp/zsh" -e PIPETOP_DB="$db" zsh -i
+    # zsh_tab KEYS WANT: types KEYS and Tab, waits up to 5 s for WANT on the screen.
+    zsh_tab() {
+        tmux -S "$sock" send-keys C-u C-l
+        tmux -S "$sock" send-keys "$1" Tab
+        i=0
+        while [ $i -lt 25 ]; do
+            tmux -S "$sock" capture-pane -p >"$tmp/pane"
+            grep -qF -- "$2" "$tmp/pane" && return 0
+            sleep 0.2
+            i=$((i + 1))
+        done
+        fail "zsh completion of '$1' did not show '$2'"
+        grep -v '^$' "$tmp/pane" | sed 's/^/    | /' | head -8
+    }
+    zsh_tab "pipetop rerun " "注文履歴"
+    zsh_tab "pipetop schema mart." "mart.events"
+    zsh_tab "pipetop runs --" "--failed"
+    tmux -S "$sock" kill-server
 else
-    echo "skip: zsh is not installed; the zsh completion is not parsed"
+    echo "skip: zsh or tmux is not installed; the zsh completion is not tried"
 fi
 
 # --- the man page renders without warnings
