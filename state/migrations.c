@@ -1,6 +1,7 @@
 /* state/migrations.c: the SQL of every schema step. v1 is the base schema of DESIGN §2 and §6,
  * v2 the cross-process lease on (pipeline, day, stage) for actions, v3 the indexes the dashboard's
- * queries are answered from. Never edit a released step; append a new one. */
+ * queries are answered from, v4 the finished items a refresh need not ask for again. Never
+ * edit a released step; append a new one. */
 #include "state/migrations.h"
 
 static const char v1_base[] =
@@ -89,10 +90,17 @@ static const char v3_dashboard_indexes[] =
     "CREATE INDEX stage_runs_day ON stage_runs(day, pipeline, stage, attempt);"
     "CREATE INDEX stage_runs_state_day ON stage_runs(state, day);";
 
+/* Descriptions of finished cloud items, so a refresh does not ask for them again. */
+static const char v4_finished_items[] =
+    "CREATE TABLE finished_items ("
+    " kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, seen_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (kind, id)) WITHOUT ROWID;";
+
 const struct migration migrations[] = {
     {1, "base schema", v1_base},
     {2, "action claims", v2_action_claims},
     {3, "dashboard indexes", v3_dashboard_indexes},
+    {4, "finished items", v4_finished_items},
 };
 
 const size_t migrations_count = sizeof(migrations) / sizeof(migrations[0]);
