@@ -87,5 +87,6 @@ void usage_command(FILE *out, const struct cli_cmd *cmd);
 /* The commands (tui/cmd_*.c). */
 int cmd_info(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 int cmd_doctor(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 
 #endif

@@ -141,8 +141,13 @@ static const struct cli_cmd commands[] = {
      "Prints each pipeline's export, transfer and query state for the last days.\n"
      "Exits 1 when a failed run is shown.",
      OPTS(status_opts), 0, 0, true, run_status},
-    {"refresh", "", "poll the clouds once and update the history database", NULL, NULL, 0, 0, 0,
-     false, run_plain},
+    {"refresh", "[--json]", "poll the clouds once and update the history database",
+     "Reads every export, transfer and scheduled-query run and table from AWS and Google Cloud,\n"
+     "many calls at once, and stores them in the history database in one transaction. After the\n"
+     "first refresh, finished exports are read from history instead of being asked for again.\n"
+     "Exits 0 when everything was read, 4 when a source could not be read (each is listed with\n"
+     "its error; the rest is stored), 3 when credentials or config kept a source from being read.",
+     NULL, 0, 0, 0, true, cmd_refresh},
     {"runs", "[--failed] [--since DATE] [--json]", "the stage runs in the history database",
      "Lists stage runs, newest first. Exits 1 when a failed run is listed.", OPTS(runs_opts), 0, 0,
      true, run_runs},
