@@ -85,9 +85,10 @@ struct fakecloud {
 struct fc_request {
     struct fakecloud *fc;
     const char *method;
-    const char *path;  /* decoded path, no query */
-    const char *query; /* raw query string without '?', "" when none */
-    const char *body;  /* NUL-terminated; body_len bytes */
+    const char *path;    /* decoded path, no query */
+    const char *query;   /* raw query string without '?', "" when none */
+    const char *raw_uri; /* the request target exactly as sent (path still percent-encoded) */
+    const char *body;    /* NUL-terminated; body_len bytes */
     size_t body_len;
     const char *service;   /* as routed: "dynamodb", "s3", "fake", ... */
     const char *operation; /* as routed */

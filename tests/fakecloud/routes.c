@@ -6,6 +6,7 @@
 #include "tests/fakecloud/gcp.h"
 #include "tests/fakecloud/google.h"
 
+#include "tests/fakecloud/aws.h"
 #include "tests/fakecloud/world.h"
 
 #include <fnmatch.h>
@@ -25,6 +26,25 @@ const struct fc_route fc_routes[] = {
     {"fake", "* /_fake/echo", "echo", fc_control_echo, 0},
     {"fake", "GET /_fake/big", "big", fc_control_big, 0},
     {"fake", "* /_fake/status", "status", fc_control_status, 0},
+    /* AWS (tests/fakecloud/<service>.c) */
+    {"sts", "GetCallerIdentity", NULL, sts_get_caller_identity, 0},
+    {"sts", "AssumeRole", NULL, sts_assume_role, 0},
+    {"rds", "DescribeExportTasks", NULL, rds_describe_export_tasks, 0},
+    {"rds", "StartExportTask", NULL, rds_start_export_task, 0},
+    {"rds", "DescribeDBClusterSnapshots", NULL, rds_describe_db_cluster_snapshots, 0},
+    {"dynamodb", "ListTables", NULL, ddb_list_tables, 0},
+    {"dynamodb", "DescribeTable", NULL, ddb_describe_table, 0},
+    {"dynamodb", "DescribeContinuousBackups", NULL, ddb_describe_continuous_backups, 0},
+    {"dynamodb", "ListExports", NULL, ddb_list_exports, 0},
+    {"dynamodb", "DescribeExport", NULL, ddb_describe_export, 0},
+    {"dynamodb", "ExportTableToPointInTime", NULL, ddb_export_table, 0},
+    {"lambda", "POST /2015-03-31/functions/*/invocations", "Invoke", lambda_invoke, 0},
+    {"events", "DescribeRule", NULL, events_describe_rule, 0},
+    {"events", "ListTargetsByRule", NULL, events_list_targets, 0},
+    {"s3", "GET /*", "ListObjectsV2", s3_bucket_get, 0},
+    {"s3", "GET /*/", "ListObjectsV2", s3_bucket_get, 0},
+    {"s3", "GET /*/**", "GetObject", s3_object_get, 0},
+    {"s3", "HEAD /*/**", "HeadObject", s3_object_get, 0},
     /* Google: OAuth 2, metadata server, DTS, BigQuery (google.h) */
     {"oauth2", "POST /token", "token", fc_google_token, 0},
     {"metadata", "GET /computeMetadata/v1/instance/service-accounts/default/token", "token",

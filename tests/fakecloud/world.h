@@ -488,6 +488,9 @@ struct fw_ddb_export_req {
     const char *sse;           /* NULL when absent */
     const char *fingerprint;   /* canonical text of every member sent (ClientToken check) */
 };
+/* The ClientToken fingerprint of an export request (canonical text of its members; the
+ * fingerprint member itself is ignored). malloc'd. */
+char *fw_ddb_fingerprint(const struct fw_ddb_export_req *q);
 /* TableNotFoundException, PointInTimeRecoveryUnavailableException, InvalidExportTimeException,
  * ExportConflictException; the same ClientToken with the same fingerprint returns the existing
  * export (within 8 hours of its completion). */

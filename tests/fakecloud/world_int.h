@@ -126,8 +126,6 @@ char *fw_sql_select(const struct fw_world *w, size_t pi);
 /* Attributes of the pipeline's source: DynamoDB attributes or Aurora columns. */
 const struct fw_attr *fw_pipe_attrs(const struct fw_world *w, const struct fw_pipeline *p,
                                     size_t *n);
-/* The ClientToken fingerprint of an export request (canonical member text). malloc'd. */
-char *fw_ddb_fingerprint(const struct fw_ddb_export_req *q);
 /* Appends one transfer log message to run r. 0 or -1. */
 int fw_dts_msg_add(struct fw_world *w, size_t r, int64_t when, const char *severity,
                    const char *text);

@@ -54,7 +54,7 @@ long fw_ddb_export_add(struct fw_world *w, size_t table, int pipeline, int day,
     struct fw_ddb_export *x = FW_PUSH(w, ddb_exports, n_ddb_exports, FW_CAP_DDB_EXPORTS);
     struct fw_ddb_export_req q;
     char hex[9];
-    int64_t built = start_ms > w->built_ms ? start_ms : w->built_ms;
+    int64_t built = fw_now(w) > w->built_ms ? fw_now(w) : w->built_ms;
 
     if (x == NULL)
         return -1;
@@ -99,7 +99,7 @@ long fw_rds_export_add(struct fw_world *w, size_t cluster, size_t snapshot, int 
                        int64_t start_ms, const struct fw_plan *plan, int64_t dur_ms, const char *id)
 {
     struct fw_rds_export *x = FW_PUSH(w, rds_exports, n_rds_exports, FW_CAP_RDS_EXPORTS);
-    int64_t built = start_ms > w->built_ms ? start_ms : w->built_ms;
+    int64_t built = fw_now(w) > w->built_ms ? fw_now(w) : w->built_ms;
 
     if (x == NULL)
         return -1;
@@ -168,7 +168,7 @@ long fw_dts_run_add(struct fw_world *w, size_t config, int64_t run_time_ms, int6
 {
     struct fw_dts_config *c = &w->dts_configs[config];
     struct fw_dts_run *run = FW_PUSH(w, dts_runs, n_dts_runs, FW_CAP_DTS_RUNS);
-    int64_t built = start_ms > w->built_ms ? start_ms : w->built_ms;
+    int64_t built = fw_now(w) > w->built_ms ? fw_now(w) : w->built_ms;
     int s3 = c->kind == FW_DTS_S3;
     char h[33], code[16];
     long r;
