@@ -34,7 +34,7 @@ static void print_text(const struct refresh_report *r)
 {
     double secs = (double)(r->ended_ms - r->started_ms) / 1000.0;
 
-    printf("refresh %lld: %s in %.1fs\n", (long long)r->id, refresh_status_name(r->status),
+    printf("refresh %lld: %s in %.2fs\n", (long long)r->id, refresh_status_name(r->status),
            secs < 0 ? 0.0 : secs);
     printf("  API calls          %d", r->calls);
     if (r->reused > 0)
