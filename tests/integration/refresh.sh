@@ -83,6 +83,11 @@ grep -q "^== bq_tables" "$work/clean.1" || fail "no bq_tables in the dump"
 [ "$(sqlite3 "$dir/history.db" 'SELECT count(*) FROM bq_tables')" -gt 0 ] || fail "no tables stored"
 [ "$(sqlite3 "$dir/history.db" 'SELECT count(*) FROM transfer_configs')" -gt 0 ] ||
     fail "no transfer configs stored"
+[ "$(sqlite3 "$dir/history.db" 'SELECT count(*) FROM pipelines')" -gt 0 ] || fail "no pipelines stored"
+[ "$(sqlite3 "$dir/history.db" 'SELECT count(*) FROM stage_runs')" -gt 0 ] || fail "no stage runs stored"
+# the demo's failed users export (day -4): that day's transfer and query are UPSTREAM_FAILED
+[ "$(sqlite3 "$dir/history.db" "SELECT count(*) FROM stage_runs WHERE pipeline = 'users'
+     AND state = 'UPSTREAM_FAILED'")" -gt 0 ] || fail "no UPSTREAM_FAILED after the failed export"
 refresh 0 --json
 grep -q '"status": "ok"' "$dir/refresh.out" || fail "second refresh --json: $(cat "$dir/refresh.out")"
 n2=$(($(calls) - n1))
