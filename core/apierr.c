@@ -9,9 +9,26 @@
 
 #include "core/xmlx.h"
 
+/* Drops an incomplete UTF-8 sequence left at the end of s by a cut. */
+static void utf8_trim(char *s)
+{
+    size_t n = strlen(s), i = n, need;
+    unsigned char lead;
+
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80 && n - i < 3)
+        i--;
+    if (i == 0 || ((unsigned char)s[i - 1] & 0x80) == 0)
+        return;
+    lead = (unsigned char)s[i - 1];
+    need = (lead & 0xe0) == 0xc0 ? 2 : (lead & 0xf0) == 0xe0 ? 3 : (lead & 0xf8) == 0xf0 ? 4 : 1;
+    if (n - (i - 1) < need)
+        s[i - 1] = '\0';
+}
+
 static void copy(char *dst, size_t n, const char *src)
 {
     snprintf(dst, n, "%s", src ? src : "");
+    utf8_trim(dst);
 }
 
 /* The AWS error code without namespace ("aws.x#Foo") and without a ":http://..." suffix. */
@@ -39,11 +56,11 @@ static void quote_body(char *dst, size_t n, const char *body, size_t len)
             continue;
         dst[j++] = (char)c;
     }
-    if (j > 0 && j < len) {
-        memcpy(dst + j, "...", 3);
-        j += 3;
-    }
     dst[j] = '\0';
+    utf8_trim(dst);
+    j = strlen(dst);
+    if (j > 0 && j < len)
+        memcpy(dst + j, "...", 4);
 }
 
 static void init(struct apierr *out, long status)
@@ -88,7 +105,11 @@ void apierr_read_aws_xml(struct apierr *out, long status, const struct http_head
         return;
     if (out->request_id[0] == '\0' && (v = http_headers_get(h, "x-amz-request-id")) != NULL)
         copy(out->request_id, sizeof(out->request_id), v);
-    if ((v = http_headers_get(h, "x-amz-bucket-region")) != NULL)
+    /* S3 sends x-amz-bucket-region on many answers; it matters only on a wrong-region one */
+    if ((v = http_headers_get(h, "x-amz-bucket-region")) != NULL &&
+        (status == 301 || strcmp(out->code, "PermanentRedirect") == 0 ||
+         strcmp(out->code, "AuthorizationHeaderMalformed") == 0 ||
+         strcmp(out->code, "IllegalLocationConstraintException") == 0))
         copy(out->region, sizeof(out->region), v);
 }
 

@@ -17,7 +17,8 @@ struct apierr {
     char reason[64];     /* Google: errors[0].reason or details[].reason ("notFound") */
     char message[320];   /* the service's message, or a sanitised start of an unparsable body */
     char request_id[96]; /* when the answer carries one */
-    char region[40];     /* S3: x-amz-bucket-region of a wrong-region answer */
+    char region[40];     /* S3: x-amz-bucket-region of a wrong-region answer (301 and the
+                            codes S3 uses for it), else "" */
 };
 
 /* Each reader fills out from one error answer; h may be NULL. */

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "core/apierr.h"
+#include "core/jsonx.h"
 #include "core/reqbuild.h"
+#include "core/schema.h"
 
 void bq_dataset_release(struct bq_dataset *d)
 {
@@ -145,7 +147,7 @@ int bq_build_patch_schema(struct http_request *req, const char *endpoint, const 
                           size_t n_fields, const char *etag, struct err *e)
 {
     const char *headers[] = {"Content-Type", "application/json", "If-Match", etag, NULL};
-    json_t *arr = NULL, *body = NULL;
+    struct buf body = BUF_INIT(REQBUILD_MAX);
     char *text = NULL;
     int rc = -1;
 
@@ -154,21 +156,54 @@ int bq_build_patch_schema(struct http_request *req, const char *endpoint, const 
         return err_set(e, ERR_USAGE, "bigquery tables.patch: refusing to send an empty schema");
     if (etag == NULL)
         headers[2] = NULL;
-    if (bq_schema_to_json(&arr, fields, n_fields, e) != 0)
-        goto out;
-    body = json_pack("{s:{s:o}}", "schema", "fields", arr);
-    if (body == NULL) {
-        err_set(e, ERR_NOMEM, "bigquery tables.patch: out of memory");
-        goto out;
+    if (schema_to_json(fields, n_fields, &text, e) != 0) {
+        err_prefix(e, "bigquery tables.patch: ");
+        return -1;
     }
-    if (reqbuild_json(&text, body, e) != 0)
-        goto out;
-    rc = table_call(req, "tables.patch", "PATCH", endpoint, project, dataset, table, text, headers,
-                    "bq update --schema SCHEMA.json", e);
-out:
-    json_decref(body);
+    if (buf_puts(&body, "{\"schema\":{\"fields\":") || buf_puts(&body, text) ||
+        buf_puts(&body, "}}"))
+        reqbuild_toobig(e, "bigquery tables.patch");
+    else
+        rc = table_call(req, "tables.patch", "PATCH", endpoint, project, dataset, table,
+                        buf_cstr(&body), headers, "bq update --schema SCHEMA.json", e);
     free(text);
+    buf_release(&body);
     return rc;
+}
+
+/* BigQuery omits mode for NULLABLE fields; the model always names it. */
+static int default_modes(struct schema_field *f, size_t n, struct err *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].mode == NULL && model_strdup(&f[i].mode, "NULLABLE", e) != 0)
+            return -1;
+        if (default_modes(f[i].fields, f[i].n_fields, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* schema.fields through core/schema (the project's one schema reader). */
+static int read_schema(struct table_meta *t, const json_t *schema, const struct jloc *at,
+                       struct err *e)
+{
+    const json_t *fields;
+    char *text;
+    int rc;
+
+    if (jsonx_array(schema, "fields", 0, &fields, at, e) != 0)
+        return -1;
+    if (fields == NULL)
+        return 0;
+    if ((text = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+        return err_set(e, ERR_NOMEM, "%s: out of memory", at->call);
+    rc = schema_from_json(text, &t->fields, &t->n_fields, e);
+    free(text);
+    if (rc != 0) {
+        err_prefix(e, "%s: %s.fields: ", at->call, at->path);
+        return -1;
+    }
+    return default_modes(t->fields, t->n_fields, e);
 }
 
 static int read_dataset(void *item, const json_t *o, const struct jloc *at, struct err *e)
@@ -210,7 +245,7 @@ static int read_table(void *item, const json_t *o, const struct jloc *at, struct
         jsonx_int64(o, "lastModifiedTime", 0, &t->modified_ms, at, e) ||
         jsonx_object(o, "schema", 0, &schema, at, e))
         return -1;
-    if (schema != NULL && bq_schema_read(&t->fields, &t->n_fields, schema, "fields", &sat, e))
+    if (schema != NULL && read_schema(t, schema, &sat, e) != 0)
         return -1;
     return 0;
 }

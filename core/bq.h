@@ -3,18 +3,15 @@
  * struct table_meta (core/model.h) with nested schema fields, descriptions and policy tags.
  * int64 values arrive as JSON strings and times as millisecond strings. Builders return a filled
  * struct http_request (the caller adds the bearer-token prepare and submits it); no network here.
- * Implemented in core/bq.c (builders, lists, errors) and core/bq_schema.c (schema JSON). */
+ * Schema JSON itself is read and written by core/schema.h (one canonical form for the project). */
 #ifndef CORE_BQ_H
 #define CORE_BQ_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "core/err.h"
 #include "core/http.h"
-#include "core/jsonx.h"
 #include "core/model.h"
 
 #define BQ_DEFAULT_ENDPOINT "https://bigquery.googleapis.com"
@@ -68,15 +65,6 @@ int bq_parse_tables(struct bq_tables *out, const char *body, size_t len, struct 
  * frees; NULL when absent). num_rows / num_bytes are -1 when not reported (views). */
 int bq_parse_table(struct table_meta *out, char **etag, const char *body, size_t len,
                    struct err *e);
-
-/* ---- schema JSON, shared with `schema` output: a TableFieldSchema list <-> schema_field. */
-/* Reads obj[key] (an array of TableFieldSchema; absent = none) recursively; mode defaults to
- * NULLABLE. *out NULL and *n 0 when empty. */
-int bq_schema_read(struct schema_field **out, size_t *n, const json_t *obj, const char *key,
-                   const struct jloc *at, struct err *e);
-/* A new JSON array of TableFieldSchema objects (name, type, mode, description, policyTags, fields
- * — in that order). Returns -1 (ERR_NOMEM). */
-int bq_schema_to_json(json_t **out, const struct schema_field *fields, size_t n, struct err *e);
 
 /* A non-2xx answer of operation ("tables.get") into e (see core/apierr.h). Always -1. */
 int bq_error(struct err *e, const char *operation, long status, const struct http_headers *h,

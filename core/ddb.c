@@ -135,7 +135,8 @@ int ddb_build_list_tables(struct http_request *req, const char *endpoint,
     if (body && limit > 0 && json_object_set_new(body, "Limit", json_integer(limit)))
         cmd.toobig = 1;
     if (buf_puts(&cmd, "aws dynamodb list-tables") ||
-        reqbuild_opt(&cmd, "--starting-token",
+        (limit > 0 && buf_printf(&cmd, " --limit %d", limit)) ||
+        reqbuild_opt(&cmd, "--exclusive-start-table-name",
                      exclusive_start && *exclusive_start ? exclusive_start : NULL))
         cmd.toobig = 1;
     return call(req, "ListTables", endpoint, body, &cmd, e);

@@ -63,7 +63,7 @@ static int read_schedule(struct dts_config *c, const json_t *o, const struct jlo
         return -1;
     if (tb != NULL) {
         a3 = sub(p3, sizeof(p3), &a2, "timeBasedSchedule");
-        if ((c->cfg.schedule == NULL &&
+        if (((c->cfg.schedule == NULL || c->cfg.schedule[0] == '\0') &&
              jsonx_str(tb, "schedule", 0, &c->cfg.schedule, &a3, e) != 0) ||
             jsonx_rfc3339_ms(tb, "startTime", 0, &c->schedule_start_ms, &a3, e) ||
             jsonx_rfc3339_ms(tb, "endTime", 0, &c->schedule_end_ms, &a3, e))

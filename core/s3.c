@@ -33,6 +33,17 @@ void s3_listing_release(struct s3_listing *l)
     memset(l, 0, sizeof(*l));
 }
 
+/* Whether host (up to ':' or '/') is a DNS name a bucket label can be put in front of: not an IP
+ * literal and not localhost. */
+static bool has_dns_name(const char *host)
+{
+    size_t n = strcspn(host, ":/");
+
+    if (*host == '[' || (n == 9 && strncmp(host, "localhost", 9) == 0))
+        return false;
+    return strspn(host, "0123456789.") < n;
+}
+
 /* {base}/{bucket} (path-style) or {scheme}{bucket}.{host} into url, without a trailing '/'. */
 static int bucket_url(struct buf *url, const char *base_url, bool path_style, const char *bucket,
                       struct err *e)
@@ -45,12 +56,12 @@ static int bucket_url(struct buf *url, const char *base_url, bool path_style, co
         return err_set(e, ERR_USAGE, "s3: \"%s\" is not a bucket name", bucket ? bucket : "");
     if (reqbuild_base(&base, base_url, e) != 0)
         goto out;
-    if (path_style || strchr(bucket, '.')) {
+    host = strstr(buf_cstr(&base), "://") + 3;
+    if (path_style || strchr(bucket, '.') || !has_dns_name(host)) {
         if (buf_append(url, base.data, base.len) || buf_putc(url, '/') ||
             reqbuild_path(url, bucket, 0))
             goto big;
     } else {
-        host = strstr(buf_cstr(&base), "://") + 3;
         if (buf_append(url, base.data, (size_t)(host - base.data)) || buf_puts(url, bucket) ||
             buf_putc(url, '.') || buf_puts(url, host))
             goto big;

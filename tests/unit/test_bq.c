@@ -111,8 +111,8 @@ static void test_table_malformed(void **state)
     table_fails("tests/data/bq/tables-get-wrong-type.json",
                 "bigquery tables.get: numRows is \"12x\", expected a decimal integer", "");
     table_fails("tests/data/bq/tables-get-nested-wrong-type.json",
-                "bigquery tables.get: schema.fields[1].fields[0].policyTags.names[1] is a number",
-                "expected a string");
+                "bigquery tables.get: schema.fields: schema JSON: field b.c:",
+                "policyTags.names[1] must be a string");
     table_fails("tests/data/bq/tables-get-missing-ref.json",
                 "bigquery tables.get: tableReference.tableId is missing", "");
     table_fails("tests/data/bq/tables-get-truncated.json",

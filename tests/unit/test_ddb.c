@@ -239,6 +239,8 @@ static void test_builders(void **state)
     assert_int_equal(ddb_build_list_tables(&req, EP, "Customers", 100, &e), 0);
     ct_assert_req(&req, "POST", EP "/",
                   "{\"ExclusiveStartTableName\": \"Customers\", \"Limit\": 100}");
+    assert_string_equal(req.command, "aws dynamodb list-tables --limit 100 "
+                                     "--exclusive-start-table-name Customers");
     http_request_release(&req);
 }
 

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "core/apierr.h"
 #include "core/dts.h"
 #include "tests/unit/clients_testutil.h"
 
@@ -336,6 +337,32 @@ static void error_case(const char *file, long status, enum err_code code, const 
     free(body);
 }
 
+/* A long Japanese message is cut on a character boundary, never inside a UTF-8 sequence. */
+static void test_error_utf8_cut(void **state)
+{
+    struct buf body = BUF_INIT(1 << 16);
+    struct apierr ae;
+
+    (void)state;
+    buf_puts(&body, "{\"error\":{\"code\":400,\"status\":\"INVALID_ARGUMENT\",\"message\":\"");
+    for (int i = 0; i < 400; i++)
+        buf_puts(&body, "\xe3\x81\x82"); /* あ */
+    buf_puts(&body, "\"}}");
+    apierr_read_google(&ae, 400, body.data, body.len);
+    assert_true(strlen(ae.message) > 0);
+    assert_int_equal(strlen(ae.message) % 3, 0);
+    apierr_read_aws_json(&ae, 400, NULL, "\xe3\x81\x82\xe3\x81\x82 not json",
+                         strlen("\xe3\x81\x82\xe3\x81\x82 not json"));
+    assert_string_equal(ae.message, "\xe3\x81\x82\xe3\x81\x82 not json");
+    buf_reset(&body);
+    for (int i = 0; i < 400; i++) /* an unparsable body is quoted, cut to whole characters */
+        buf_puts(&body, "\xe3\x81\x82");
+    apierr_read_google(&ae, 502, body.data, body.len);
+    assert_int_equal(strcmp(ae.message + strlen(ae.message) - 3, "..."), 0);
+    assert_int_equal((strlen(ae.message) - 3) % 3, 0);
+    buf_release(&body);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -367,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_build_lists),
         cmocka_unit_test(test_build_start_manual_runs),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_error_utf8_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

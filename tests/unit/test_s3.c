@@ -69,6 +69,20 @@ static void test_builders(void **state)
     ct_assert_header(&req, "Range", "bytes=0-1023");
     http_request_release(&req);
 
+    /* an endpoint override on an IP literal or localhost cannot take a bucket label */
+    assert_int_equal(s3_build_get_object(&req, "http://127.0.0.1:9000", false, "b", "k", NULL, &e),
+                     0);
+    ct_assert_req(&req, "GET", "http://127.0.0.1:9000/b/k", NULL);
+    http_request_release(&req);
+    assert_int_equal(s3_build_get_object(&req, "http://localhost:9000", false, "b", "k", NULL, &e),
+                     0);
+    ct_assert_req(&req, "GET", "http://localhost:9000/b/k", NULL);
+    http_request_release(&req);
+    assert_int_equal(
+        s3_build_get_object(&req, "https://minio.example.com", false, "b", "k", NULL, &e), 0);
+    ct_assert_req(&req, "GET", "https://b.minio.example.com/k", NULL);
+    http_request_release(&req);
+
     assert_int_equal(s3_build_get_object(&req, EP, false, "b", "", NULL, &e), -1);
     ct_assert_err(&e, ERR_USAGE, "key is required", NULL);
     err_clear(&e);
@@ -175,6 +189,13 @@ static void test_errors(void **state)
     ct_assert_err(&e, ERR_SERVICE, "PermanentRedirect", "bucket region ap-northeast-1",
                   "set the AWS region", NULL);
     free(body);
+
+    err_clear(&e);
+    assert_int_equal(
+        s3_error(&e, "GetObject", 404, &h, "<Error><Code>NoSuchKey</Code></Error>", 37),
+        -1); /* the region header on another error says nothing about the region */
+    ct_assert_err(&e, ERR_NOT_FOUND, "NoSuchKey", NULL);
+    assert_null(strstr(e.msg, "region"));
 
     err_clear(&e);
     http_headers_release(&h);
