@@ -36,7 +36,8 @@ static void submit(struct doctor *d, struct probe *p, const char *name, struct h
 
     p->line = checklist_add(&d->list, name, CHECK_FAIL, ERR_NETWORK,
                             "check the network, any proxy settings and the endpoint",
-                            "no answer within %d s", DOCTOR_DEADLINE_MS / 1000);
+                            "%s %s: no answer within %d s from %.300s", req->service,
+                            req->operation, DOCTOR_DEADLINE_MS / 1000, req->url);
     if (http_submit(d->s->http, req, probe_done, p, &e) != 0) {
         if (p->line != NULL)
             snprintf(p->line->detail, sizeof(p->line->detail), "%s", e.msg);
@@ -332,6 +333,17 @@ static void check_clock(struct doctor *d)
                   g_txt);
 }
 
+/* A call abandoned at the deadline never reaches the call log: say so in the log file. */
+static void log_unanswered(struct doctor *d, const struct probe *p)
+{
+    struct err e = ERR_INIT;
+
+    if (!p->submitted || p->done || p->line == NULL)
+        return;
+    err_set(&e, ERR_NETWORK, "%s", p->line->detail);
+    session_log_error(d->s, p->line->name, &e);
+}
+
 void doctor_probes_finish(struct doctor *d)
 {
     int64_t end = clock_mono_ms() + DOCTOR_DEADLINE_MS, left;
@@ -341,6 +353,9 @@ void doctor_probes_finish(struct doctor *d)
     finish_sts(d);
     finish_dts(d);
     finish_bq(d);
+    log_unanswered(d, &d->sts);
+    log_unanswered(d, &d->dts);
+    log_unanswered(d, &d->bq);
     check_clock(d);
 }
 
