@@ -164,6 +164,7 @@ static void test_broken_config(void **state)
     assert_int_equal(session_open(&s, &so, &e), 0);
     assert_int_equal(s->config_err.code, ERR_CONFIG);
     assert_non_null(s->cfg); /* environment and defaults */
+    assert_true(s->config_is_fallback);
     assert_non_null(s->db);
     assert_non_null(strstr(s->config_path, "/config.ini"));
     assert_null(session_gcp_project(s, src, sizeof(src)));
