@@ -235,13 +235,12 @@ static void finish_dts(struct doctor *d)
         set_line(p->line, CHECK_FAIL, ERR_SERVICE, "is PIPETOP_DTS_ENDPOINT really DTS?", e.msg);
         return;
     }
+    /* An empty location is normal for a new project, so not a warning; the hint stays. */
     snprintf(detail, sizeof(detail), "projects/%s/locations/%s reachable: %s", d->project,
              d->location,
-             l.n ? "transfer configs are listed" : "no transfer configs in this location");
-    set_line(p->line, l.n ? CHECK_OK : CHECK_WARN, ERR_OK,
-             l.n ? NULL
-                 : "is [gcp] location right? Transfer configs live in their dataset's location",
-             detail);
+             l.n ? "transfer configs are listed"
+                 : "no transfer configs there yet (if you expected some, check [gcp] location)");
+    set_line(p->line, CHECK_OK, ERR_OK, NULL, detail);
     dts_configs_release(&l);
 }
 

@@ -5,6 +5,9 @@
 #include "tests/fakecloud/fakecloud.h"
 #include "tests/fakecloud/google.h"
 
+#include "tests/fakecloud/aws.h"
+#include "tests/fakecloud/world.h"
+
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@ const struct fc_route fc_routes[] = {
     {"fake", "* /_fake/faults", "faults", fc_control_faults, FC_NO_FAULTS},
     {"fake", "GET /_fake/calls", "calls", fc_control_calls, FC_NO_FAULTS},
     {"fake", "* /_fake/stats", "stats", fc_control_stats, FC_NO_FAULTS},
+    {"fake", "GET /_fake/world", "world", fw_control_world, FC_NO_FAULTS},
     /* test routes for the HTTP engine (fault-injected like any service) */
     {"fake", "* /_fake/echo", "echo", fc_control_echo, 0},
     {"fake", "GET /_fake/big", "big", fc_control_big, 0},
@@ -28,11 +32,31 @@ const struct fc_route fc_routes[] = {
     {"dts", "GET /v1/projects/*/locations/*/transferConfigs", "transferConfigs.list",
      fc_dts_list_configs, 0},
     {"bigquery", "GET /bigquery/v2/projects/*/datasets", "datasets.list", fc_bq_list_datasets, 0},
+    /* AWS (tests/fakecloud/<service>.c) */
+    {"sts", "GetCallerIdentity", NULL, sts_get_caller_identity, 0},
+    {"sts", "AssumeRole", NULL, sts_assume_role, 0},
+    {"rds", "DescribeExportTasks", NULL, rds_describe_export_tasks, 0},
+    {"rds", "StartExportTask", NULL, rds_start_export_task, 0},
+    {"rds", "DescribeDBClusterSnapshots", NULL, rds_describe_db_cluster_snapshots, 0},
+    {"dynamodb", "ListTables", NULL, ddb_list_tables, 0},
+    {"dynamodb", "DescribeTable", NULL, ddb_describe_table, 0},
+    {"dynamodb", "DescribeContinuousBackups", NULL, ddb_describe_continuous_backups, 0},
+    {"dynamodb", "ListExports", NULL, ddb_list_exports, 0},
+    {"dynamodb", "DescribeExport", NULL, ddb_describe_export, 0},
+    {"dynamodb", "ExportTableToPointInTime", NULL, ddb_export_table, 0},
+    {"lambda", "POST /2015-03-31/functions/*/invocations", "Invoke", lambda_invoke, 0},
+    {"events", "DescribeRule", NULL, events_describe_rule, 0},
+    {"events", "ListTargetsByRule", NULL, events_list_targets, 0},
+    {"s3", "GET /*", "ListObjectsV2", s3_bucket_get, 0},
+    {"s3", "GET /*/", "ListObjectsV2", s3_bucket_get, 0},
+    {"s3", "GET /*/**", "GetObject", s3_object_get, 0},
+    {"s3", "HEAD /*/**", "HeadObject", s3_object_get, 0},
 };
 const size_t fc_n_routes = sizeof(fc_routes) / sizeof(fc_routes[0]);
 
 const struct fc_module fc_modules[] = {
     {"control", NULL, NULL},
+    {"world", fw_module_init, fw_module_fini}, /* FW_MODULE_INDEX */
     {"google", fc_google_init, fc_google_fini},
 };
 const size_t fc_n_modules = sizeof(fc_modules) / sizeof(fc_modules[0]);
