@@ -140,10 +140,13 @@ static void set_line(struct check *c, enum check_status st, enum err_code code, 
 }
 
 /* What to do about an STS error code (AWS's own word). */
-static const char *sts_remedy(const char *code, const struct aws_creds *creds)
+static const char *sts_remedy(const char *code, const char *msg, const struct aws_creds *creds)
 {
     static char buf[512];
 
+    if (strstr(msg, "Signature expired") != NULL || strcmp(code, "RequestTimeTooSkewed") == 0)
+        return "this computer's clock is more than 15 minutes off AWS's (see the clock line): "
+               "fix NTP (`timedatectl set-ntp true`)";
     if (strcmp(code, "SignatureDoesNotMatch") == 0 || strcmp(code, "IncompleteSignature") == 0) {
         snprintf(buf, sizeof(buf),
                  "the secret access key from %.300s does not belong to its access key id (or the "
@@ -185,7 +188,7 @@ static void finish_sts(struct doctor *d)
     } else if (p->resp.status >= 300) {
         sts_parse_error(p->resp.body.data, p->resp.body.len, p->resp.status, "GetCallerIdentity",
                         code, &e);
-        set_line(p->line, CHECK_FAIL, e.code, sts_remedy(code, d->creds), e.msg);
+        set_line(p->line, CHECK_FAIL, e.code, sts_remedy(code, e.msg, d->creds), e.msg);
     } else {
         err_set(&e, ERR_NETWORK, "STS at %.300s (endpoint from %.160s): %.600s", d->sts_ep.url,
                 d->sts_ep.source, p->err.msg);
@@ -290,8 +293,8 @@ static void describe_skew(char *out, size_t n, int64_t skew_ms, const char *who)
 
     if (a < 2000)
         snprintf(out, n, "in step with %s (within 2 s)", who);
-    else if (a >= 120000)
-        snprintf(out, n, "your clock is %lld minutes %s %s", (long long)(a / 60000),
+    else if (a >= 120000) /* Date has whole seconds: round to the nearest minute */
+        snprintf(out, n, "your clock is %lld minutes %s %s", (long long)((a + 30000) / 60000),
                  skew_ms > 0 ? "ahead of" : "behind", who);
     else
         snprintf(out, n, "your clock is %lld s %s %s", (long long)(a / 1000),
