@@ -195,24 +195,39 @@ static int object_cmp(const struct fw_s3_object *o, const char *bucket, const ch
     return c ? c : strcmp(o->key, key);
 }
 
-size_t fw_object_lower_bound(const struct fw_world *w, const char *bucket, const char *key)
+long fw_object_lower_bound(const struct fw_world *w, const char *bucket, const char *key)
 {
-    size_t lo = 0, hi = w->n_objects;
+    long n = w->oroot, best = -1;
 
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (object_cmp(&w->objects[mid], bucket, key) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    while (n >= 0) {
+        if (object_cmp(&w->objects[n], bucket, key) >= 0) {
+            best = n;
+            n = w->onodes[n].left;
+        } else {
+            n = w->onodes[n].right;
+        }
     }
-    return lo;
+    return best;
+}
+
+long fw_object_next(const struct fw_world *w, long i)
+{
+    long n;
+
+    if (w->onodes[i].right >= 0) {
+        for (n = w->onodes[i].right; w->onodes[n].left >= 0; n = w->onodes[n].left)
+            ;
+        return n;
+    }
+    for (n = w->onodes[i].parent; n >= 0 && w->onodes[n].right == i; n = w->onodes[n].parent)
+        i = n;
+    return n;
 }
 
 long fw_object_find(const struct fw_world *w, const char *bucket, const char *key)
 {
-    size_t i = fw_object_lower_bound(w, bucket, key);
-    return (i < w->n_objects && object_cmp(&w->objects[i], bucket, key) == 0) ? (long)i : -1;
+    long i = fw_object_lower_bound(w, bucket, key);
+    return (i >= 0 && object_cmp(&w->objects[i], bucket, key) == 0) ? i : -1;
 }
 
 long fw_lambda_find(const struct fw_world *w, const char *s)
@@ -326,11 +341,63 @@ static void object_release(struct fw_s3_object *o)
     free(o->body);
 }
 
+/* Rotates x above its parent, keeping parent links. */
+static void rotate_up(struct fw_world *w, long x)
+{
+    struct fw_onode *t = w->onodes;
+    long p = t[x].parent, g = t[p].parent;
+
+    if (t[p].left == x) {
+        t[p].left = t[x].right;
+        if (t[x].right >= 0)
+            t[t[x].right].parent = p;
+        t[x].right = p;
+    } else {
+        t[p].right = t[x].left;
+        if (t[x].left >= 0)
+            t[t[x].left].parent = p;
+        t[x].left = p;
+    }
+    t[p].parent = x;
+    t[x].parent = g;
+    if (g < 0)
+        w->oroot = x;
+    else if (t[g].left == p)
+        t[g].left = x;
+    else
+        t[g].right = x;
+}
+
+static void treap_insert(struct fw_world *w, long x)
+{
+    struct fw_onode *t = w->onodes;
+    long n = w->oroot, parent = -1;
+    int left = 0;
+
+    t[x].left = t[x].right = -1;
+    t[x].prio = (uint32_t)fw_rand(w);
+    while (n >= 0) {
+        parent = n;
+        left = object_cmp(&w->objects[x], w->objects[n].bucket, w->objects[n].key) < 0;
+        n = left ? t[n].left : t[n].right;
+    }
+    t[x].parent = parent;
+    if (parent < 0)
+        w->oroot = x;
+    else if (left)
+        t[parent].left = x;
+    else
+        t[parent].right = x;
+    while (t[x].parent >= 0 && t[t[x].parent].prio < t[x].prio)
+        rotate_up(w, x);
+}
+
 long fw_object_add(struct fw_world *w, const char *bucket, const char *key, int64_t modified_ms,
                    enum fw_gen gen, size_t ref, int part)
 {
-    size_t at = fw_object_lower_bound(w, bucket, key);
+    long at = fw_object_find(w, bucket, key);
     struct fw_s3_object o;
+    size_t ocap;
 
     memset(&o, 0, sizeof(o));
     o.bucket = strdup(bucket);
@@ -343,19 +410,27 @@ long fw_object_add(struct fw_world *w, const char *bucket, const char *key, int6
         object_release(&o);
         return -1;
     }
-    if (at < w->n_objects && object_cmp(&w->objects[at], bucket, key) == 0) {
+    if (at >= 0) { /* an overwrite keeps its place in the order */
         object_release(&w->objects[at]);
         w->objects[at] = o;
-        return (long)at;
+        return at;
     }
+    ocap = w->cap[FW_CAP_OBJECTS];
     if (FW_PUSH(w, objects, n_objects, FW_CAP_OBJECTS) == NULL) {
         object_release(&o);
         return -1;
     }
-    memmove(&w->objects[at + 1], &w->objects[at], (w->n_objects - at) * sizeof(o));
-    w->objects[at] = o;
-    w->n_objects++;
-    return (long)at;
+    if (w->cap[FW_CAP_OBJECTS] != ocap || w->onodes == NULL) {
+        struct fw_onode *nn = realloc(w->onodes, w->cap[FW_CAP_OBJECTS] * sizeof(*nn));
+        if (nn == NULL) {
+            object_release(&o);
+            return -1;
+        }
+        w->onodes = nn;
+    }
+    w->objects[w->n_objects] = o;
+    treap_insert(w, (long)w->n_objects);
+    return (long)w->n_objects++;
 }
 
 int fw_s3_body(struct fw_world *w, size_t obj, const unsigned char **data, size_t *len)
@@ -479,6 +554,7 @@ static void free_aws(struct fw_world *w)
     free(w->snapshots);
     free(w->rds_exports);
     free(w->objects);
+    free(w->onodes);
     free(w->lambdas);
     free(w->rules);
 }
@@ -584,6 +660,7 @@ int fw_build(struct fw_world **out, struct fakecloud *fc, char *errbuf, size_t e
     w->fc = fc;
     w->skew_limit_ms = 15 * 60 * 1000;
     w->next_due_ms = FW_NEVER;
+    w->oroot = -1;
     if (fw_gen_build(w, fc->scen.root, errbuf, errlen) != 0) {
         fw_free(w);
         return -1;

@@ -24,6 +24,7 @@ enum fw_cap {
     FW_CAP_DATASETS,
     FW_CAP_BQ_TABLES,
     FW_CAP_PIPELINES,
+    FW_CAP_ONODES,
 };
 
 /* Makes room for one more element in *arr (n used, *cap allocated; new memory zeroed).
@@ -42,7 +43,7 @@ char *fw_strdup(const char *s);
 /* malloc'd printf. */
 char *fw_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Adds an S3 object in (bucket, key) order; replaces one with the same key. Index or -1. */
+/* Adds an S3 object (or replaces the one with the same bucket and key). Index or -1. */
 long fw_object_add(struct fw_world *w, const char *bucket, const char *key, int64_t modified_ms,
                    enum fw_gen gen, size_t ref, int part);
 long fw_bucket_add(struct fw_world *w, const char *bucket);
