@@ -4,6 +4,7 @@
  * source is a gap that says why. Credentials are borrowed, already fetched: never fetched here. */
 #include "core/collect_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

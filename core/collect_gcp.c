@@ -5,6 +5,7 @@
  * metadata and row count of each table. The token is fetched before the first call. */
 #include "core/collect_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
