@@ -93,6 +93,10 @@ static int report_links(struct refresh_report *r, const struct link_graph *g,
     return 0;
 }
 
+/* Finished descriptions are kept this long after they were first stored: ListExports stops
+ * listing an export after 90 days, so an older description is never needed again. */
+#define KNOWN_KEEP_MS (120LL * 24 * 60 * 60 * 1000)
+
 /* Everything the collection read, inside the open transaction. */
 static int store_all(struct db *db, const struct collect_result *c, const struct link_graph *g,
                      const struct days_result *d, struct refresh_report *r, struct err *e)
@@ -112,6 +116,8 @@ static int store_all(struct db *db, const struct collect_result *c, const struct
         if (db_known_put(db, c->fresh.v[i].kind, c->fresh.v[i].id, c->fresh.v[i].body, s->taken_ms,
                          e) != 0)
             return -1;
+    if (db_known_prune(db, s->taken_ms - KNOWN_KEEP_MS, NULL, e) != 0)
+        return -1;
     for (size_t i = 0; i < s->n_ddb; i++)
         r->exports += s->ddb[i].n_exports;
     r->export_tasks = s->n_rds_tasks;
