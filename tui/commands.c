@@ -128,8 +128,13 @@ static const struct cli_cmd commands[] = {
      "history database (this version does not refresh it first: run 'pipetop refresh').\n"
      "Exits 1 when a failed, missing, stuck, cancelled or upstream-failed run is shown.",
      OPTS(status_opts), 0, 0, true, cmd_status},
-    {"refresh", "", "poll the clouds once and update the history database", NULL, NULL, 0, 0, 0,
-     false, run_plain},
+    {"refresh", "[--json]", "poll the clouds once and update the history database",
+     "Reads every export, transfer and scheduled-query run and table from AWS and Google Cloud,\n"
+     "many calls at once, and stores them in the history database in one transaction. After the\n"
+     "first refresh, finished exports are read from history instead of being asked for again.\n"
+     "Exits 0 when everything was read, 4 when a source could not be read (each is listed with\n"
+     "its error; the rest is stored), 3 when credentials or config kept a source from being read.",
+     NULL, 0, 0, 0, true, cmd_refresh},
     {"runs", "[--failed] [--since DATE] [--json]", "the stage runs in the history database",
      "Lists stage runs, newest first. Exits 1 when a failed run is listed.", OPTS(runs_opts), 0, 0,
      true, cmd_runs},
@@ -163,8 +168,13 @@ static const struct cli_cmd commands[] = {
      cmd_audit},
     {"calls", "[--limit N] [--json]", "the API call log, with equivalent aws/bq command lines",
      NULL, OPTS(calls_opts), 0, 0, true, cmd_calls},
-    {"doctor", "[--json]", "check config, credentials, endpoints and permissions", NULL, NULL, 0, 0,
-     0, true, run_plain},
+    {"doctor", "[--json]", "check config, credentials, endpoints and permissions",
+     "Checks the config file, the history database and log file, the AWS credentials and\n"
+     "region (STS GetCallerIdentity), the Google credentials and token, DTS and BigQuery for\n"
+     "the configured project/location, and the clock against the servers' Date headers.\n"
+     "Every check runs; each failure says what to do. Exits 0 when none failed (warnings\n"
+     "allowed), 3 for config/credentials/auth, 4 for network/service problems.",
+     NULL, 0, 0, 0, true, cmd_doctor},
     {"info", "[--json]", "paths in use and every setting with where it came from",
      "Prints the config file (and whether it exists), the history database, the log file and\n"
      "every resolved setting with its source: default, file:LINE, env VAR or flag --FLAG.\n"
