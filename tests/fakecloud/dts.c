@@ -49,10 +49,11 @@ int fc_dts_resolve(struct fw_world *w, const struct fc_request *req, struct fc_r
         gcp_dts_error(r, 403, "PERMISSION_DENIED", "The caller does not have permission", NULL);
         return -1;
     }
-    if (strcasecmp(seg[4], w->location) != 0)
-        return not_found(r);
+    ref->elsewhere = strcasecmp(seg[4], w->location) != 0;
     if (depth == 0)
-        return 0;
+        return 0; /* a list in another location: valid, and empty */
+    if (ref->elsewhere)
+        return not_found(r);
     if (n < 7)
         return not_found(r);
     seg[6][strcspn(seg[6], ":")] = '\0'; /* "ID:startManualRuns" */
@@ -107,7 +108,8 @@ int fc_dts_configs_list(struct fakecloud *fc, struct fc_request *req, struct fc_
         if (last)
             fc_dts_last_runs(w, now, last);
         for (size_t i = 0; i < w->n_dts_configs; i++) {
-            if (!wanted(ids, w->dts_configs[i].kind == FW_DTS_S3 ? "amazon_s3" : "scheduled_query"))
+            if (ref.elsewhere ||
+                !wanted(ids, w->dts_configs[i].kind == FW_DTS_S3 ? "amazon_s3" : "scheduled_query"))
                 continue;
             if (matched >= pg.offset && matched < pg.offset + pg.size)
                 json_array_append_new(items, fc_dts_config_json(w, i, now, 0, last ? last[i] : -2));

@@ -46,9 +46,11 @@ const char *gcp_time(int64_t ms, char *out, size_t n);
 
 /* A DTS resource path /v1/projects/P/locations/L/transferConfigs[/C[/runs[/R]]]... resolved in
  * the world: depth 0 = the location, 1 = a config, 2 = a run of that config. On a bad
- * project/location/id fills r with the DTS error and returns -1. Caller holds fc->world_lock. */
+ * project or id (or a config/run path in another location) fills r with the DTS error and
+ * returns -1. Caller holds fc->world_lock. */
 struct fc_dts_ref {
     size_t cfg, run;
+    int elsewhere; /* depth 0: the path names another location (no configs there) */
 };
 int fc_dts_resolve(struct fw_world *w, const struct fc_request *req, struct fc_response *r,
                    int depth, struct fc_dts_ref *ref);

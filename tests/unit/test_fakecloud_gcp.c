@@ -107,6 +107,17 @@ static void test_dts_errors(void **state)
                              "INVALID_ARGUMENT"));
     json_decref(
         gt_dts_error(&gt, "GET", "/transferConfigs/no-such-config/runs", NULL, 404, "NOT_FOUND"));
+    {
+        /* another location of the same project: a valid, empty list (arrays omitted) */
+        char url[512];
+        json_t *empty;
+        snprintf(url, sizeof(url), "%s/v1/projects/%s/locations/southamerica-east1/transferConfigs",
+                 gt.proc.url, gt.project);
+        empty = gt_call(&gt, "GET", url, NULL, NULL, NULL);
+        assert_int_equal(gt.status, 200);
+        assert_int_equal(json_object_size(empty), 0);
+        json_decref(empty);
+    }
 }
 
 static void test_runs(void **state)
