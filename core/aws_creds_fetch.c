@@ -40,6 +40,7 @@ static int imds_get(struct http_client *http, const char *method, const char *ur
     }
     req.timeout_ms = IMDS_TIMEOUT_MS;
     req.max_attempts = 2;
+    req.allow_insecure_link_local = 1; /* IMDS is plain http on a link-local address */
     req.max_response = 65536;
     if (http_do(http, &req, &resp, &he) != 0) {
         if (resp.status == 404)

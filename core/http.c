@@ -152,7 +152,7 @@ static int is_loopback(const char *host)
 static int metadata_host(const struct call *call, const char *host)
 {
     return call->req.allow_insecure_link_local &&
-           (strcmp(host, "169.254.169.254") == 0 ||
+           (strcmp(host, "169.254.169.254") == 0 || strcasecmp(host, "[fd00:ec2::254]") == 0 ||
             strcasecmp(host, "metadata.google.internal") == 0);
 }
 

@@ -13,23 +13,6 @@
 #include "tui/refresh.h"
 #include "tui/session.h"
 
-/* The endpoint of service, or NULL when the AWS side cannot give one (its error goes to why,
- * first one kept). */
-static const char *aws_url(struct session *s, const char *service, struct aws_endpoint *ep,
-                           struct err *why)
-{
-    struct err e = ERR_INIT;
-
-    if (s->aws_creds == NULL)
-        return NULL;
-    if (session_aws_endpoint(s, service, ep, &e) != 0) {
-        if (why->code == ERR_OK)
-            *why = e;
-        return NULL;
-    }
-    return ep->url;
-}
-
 static void print_text(const struct refresh_report *r)
 {
     double secs = (double)(r->ended_ms - r->started_ms) / 1000.0;
@@ -92,12 +75,9 @@ static int report(const struct cli *cli, const struct refresh_report *r)
 int cmd_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
 {
     struct session_options so = {{cli->config_path, cli->db_path, cli->read_only}, 0, 0, 0, false};
-    struct aws_endpoint ddb, rds, events;
     struct refresh_report r;
-    struct refresh_env env = {0};
     struct session *s = NULL;
-    struct err e = ERR_INIT, aws_why = ERR_INIT;
-    char src[160];
+    struct err e = ERR_INIT;
     int rc;
 
     (void)cmd;
@@ -109,32 +89,10 @@ int cmd_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_arg
         session_close(s);
         return exit_code_for(e.code);
     }
-    env.cfg = s->cfg;
-    env.db = s->db;
-    env.http = s->http;
-    env.aws_creds = s->aws_creds;
-    env.aws_err = &s->aws_err;
-    env.aws_region = s->aws_region;
-    env.ddb_endpoint = aws_url(s, "dynamodb", &ddb, &aws_why);
-    env.rds_endpoint = aws_url(s, "rds", &rds, &aws_why);
-    env.events_endpoint = aws_url(s, "events", &events, &aws_why);
-    if (s->aws_creds != NULL && aws_why.code != ERR_OK) {
-        env.aws_creds = NULL; /* no usable endpoint: report why instead of calling */
-        env.aws_err = &aws_why;
-    }
-    env.gauth = s->gauth;
-    env.google_err = &s->google_err;
-    env.gcp_project = session_gcp_project(s, src, sizeof(src));
-    env.gcp_location = session_gcp_location(s);
-    env.dts_endpoint = session_dts_endpoint(s);
-    env.bq_endpoint = session_bigquery_endpoint(s);
-    if (refresh_run(&env, &r, &e) != 0) {
-        session_log_error(s, "refresh", &e);
+    if (refresh_session_run(s, &r, &e) != 0) {
         fprintf(stderr, "pipetop: refresh failed, nothing was stored: %s\n", e.msg);
         rc = exit_code_for(e.code);
     } else {
-        for (size_t i = 0; i < r.n_gaps; i++)
-            session_log_error(s, r.gaps[i].what, &r.gaps[i].err);
         rc = report(cli, &r);
     }
     refresh_report_release(&r);

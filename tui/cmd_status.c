@@ -1,13 +1,16 @@
 /* tui/cmd_status.c: `pipetop status`: the grid of pipelines x the last N days from the history
  * database, as text (one E/T/Q glyph triple per cell, readable without colour) or as the
- * `status --json` contract (core/report_json.h). Exits 1 when a shown cell failed. Reads only
- * the database: `pipetop refresh` is what fills it, and the output says how old the data is. */
+ * `status --json` contract (core/report_json.h). Exits 1 when a shown cell failed. Without
+ * --offline it refreshes the history database first (what could not be read is said on stderr,
+ * and the grid shows what the database has); with --offline it reads the database alone. The
+ * output always says how old the data is. */
 #include "tui/cmd.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/refresh_report.h"
 #include "core/report_json.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
@@ -16,6 +19,8 @@
 #include "tui/exitcode.h"
 #include "tui/out.h"
 #include "tui/readcmd.h"
+#include "tui/refresh.h"
+#include "tui/session.h"
 
 #define DAY_COL 6 /* "MM-DD" and a space */
 
@@ -181,6 +186,36 @@ static void print_text(const struct readcmd *r, const struct grid *g)
     print_legend(r);
 }
 
+/* The refresh status runs before answering. Problems are said on stderr and never stop status:
+ * the grid then shows what the history database has, with its age. Returns an exit code only
+ * when the history database itself cannot be used (nothing to show), else -1. */
+static int refresh_first(const struct cli *cli)
+{
+    struct session_options so = {{cli->config_path, cli->db_path, cli->read_only}, 0, 0, 0, false};
+    struct session *s = NULL;
+    struct refresh_report r;
+    struct err e = ERR_INIT;
+    int rc = -1;
+
+    memset(&r, 0, sizeof(r));
+    if (session_open(&s, &so, &e) != 0 ||
+        session_require(s, SESSION_NEED_CONFIG | SESSION_NEED_DB, &e) != 0) {
+        fprintf(stderr, "pipetop: %s\n", e.msg);
+        rc = exit_code_for(e.code);
+    } else if (refresh_session_run(s, &r, &e) != 0) {
+        fprintf(stderr, "pipetop: refresh failed, showing history: %s\n", e.msg);
+    } else {
+        for (size_t i = 0; i < r.n_gaps; i++)
+            fprintf(stderr, "pipetop: not read: %s: %s\n", r.gaps[i].what, r.gaps[i].err.msg);
+        if (r.n_gaps > 0)
+            fprintf(stderr, "pipetop: the refresh was partial; what could not be read shows its "
+                            "last known state\n");
+    }
+    refresh_report_release(&r);
+    session_close(s);
+    return rc;
+}
+
 int cmd_status(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
 {
     struct readcmd r;
@@ -191,6 +226,9 @@ int cmd_status(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args
 
     if (a->val[0] != NULL && str_parse_int(a->val[0], 1, 90, &days))
         return cli_usage_error(cmd, "--days needs a whole number from 1 to 90");
+    if (a->val[1] == NULL && (rc = refresh_first(cli)) >= 0)
+        return rc;
+    rc = EXIT_OK;
     if (readcmd_open(&r, cli, &rc))
         return rc;
     if (days == 0)
@@ -199,10 +237,6 @@ int cmd_status(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args
         rc = readcmd_fail(&e);
         goto out;
     }
-    if (a->val[1] == NULL)
-        fprintf(stderr,
-                "pipetop: status answers from the history database; this version does "
-                "not refresh it first (run `pipetop refresh`; --offline hides this note)\n");
     for (size_t i = 0; i < g.n_pipes; i++)
         fails += failures_of(&g, &g.pipes[i]);
     if (cli->json) {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/aws_config.h"
 #include "core/aws_creds.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -44,5 +45,22 @@ struct refresh_env {
  * when nothing could be stored (the database failed, or memory ran out); out is filled as far
  * as it got either way. Release out with refresh_report_release() (core/refresh_report.h). */
 int refresh_run(const struct refresh_env *env, struct refresh_report *out, struct err *e);
+
+struct session;
+
+/* A refresh_env filled from an open session (tui/session.h), with the endpoint storage it
+ * points into. Borrowed from the session: keep the session open while env is used. */
+struct refresh_setup {
+    struct refresh_env env;
+    struct aws_endpoint ddb, rds, events;
+    struct err aws_why; /* why AWS sources will be gaps, when an endpoint could not be made */
+    char project_source[160];
+};
+
+void refresh_setup_from_session(struct refresh_setup *rs, struct session *s);
+
+/* One refresh on the session, logging each gap to the session's log. Returns refresh_run's
+ * result; out is filled as far as it got (release it with refresh_report_release()). */
+int refresh_session_run(struct session *s, struct refresh_report *out, struct err *e);
 
 #endif
