@@ -131,8 +131,10 @@ check: all $(UNIT_BIN) $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb
 	    sh tests/tools/run-all.sh $(UNIT_BIN)
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# -Wformat-truncation stays on in the -O2 build; at -O1 gcc's range analysis is weaker and
+# reports snprintf calls whose arguments it cannot bound, so the sanitizer build leaves it off.
 asan:
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g $(SAN) -Wno-format-truncation" LDFLAGS="$(SAN)" \
 	    build-asan/pipetop $(if $(FAKE_SRC),build-asan/fakecloud) build-asan/mkdb \
 	    $(UNIT_BIN:$(BUILD)/%=build-asan/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
