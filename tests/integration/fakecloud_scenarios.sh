@@ -17,7 +17,7 @@ fail() {
 start() {
     scen=$1
     shift
-    : >"$work/out" # the child truncates it only after the fork: no stale READY from the last run
+    rm -f "$work/out" # a READY line left by the previous run must not be read
     "$FAKECLOUD" --scenario "$scen" --workdir "$work" "$@" >"$work/out" 2>"$work/err" &
     pid=$!
     i=0

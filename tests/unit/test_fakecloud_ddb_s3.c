@@ -522,6 +522,64 @@ static void test_page_size_one(void **state)
     awsc_release(&c);
 }
 
+/* The operations that do not list, at page size 1 too: answers still match their shapes. */
+static void test_page_size_one_others(void **state)
+{
+    struct awsc c;
+    struct http_response r;
+    json_t *doc, *m_sts = shape_model_load("sts");
+    char body[512], arn[256], *v[2], path[600];
+    size_t n;
+
+    (void)state;
+    assert_non_null(m_sts);
+    fc_check_client(&c, &fcp1);
+    assert_int_equal(awsc_query(&c, "sts", "Action=GetCallerIdentity&Version=2011-06-15", &r), 0);
+    fc_ok_xml(m_sts, "GetCallerIdentity", NULL, &r);
+    http_response_release(&r);
+    json_decref(ddb_ok(&c, "DescribeTable", "{\"TableName\":\"voices\"}"));
+    json_decref(ddb_ok(&c, "DescribeContinuousBackups", "{\"TableName\":\"voices\"}"));
+    doc = ddb_ok(&c, "ListExports", "{}");
+    snprintf(arn, sizeof(arn), "%s",
+             json_string_value(json_object_get(
+                 json_array_get(json_object_get(doc, "ExportSummaries"), 0), "ExportArn")));
+    json_decref(doc);
+    snprintf(body, sizeof(body), "{\"ExportArn\":\"%s\"}", arn);
+    json_decref(ddb_ok(&c, "DescribeExport", body));
+    snprintf(body, sizeof(body), "{\"TableArn\":\"%.*s/voices\",\"S3Bucket\":\"voicebox-exports\"}",
+             (int)(strrchr(users_arn, '/') - users_arn), users_arn);
+    json_decref(ddb_ok(&c, "ExportTableToPointInTime", body));
+    assert_int_equal(
+        awsc_json(&c, "events", "AWSEvents.DescribeRule", "{\"Name\":\"nightly-export\"}", &r), 0);
+    json_decref(fc_ok_json(m_events, "DescribeRule", &r));
+    http_response_release(&r);
+    assert_int_equal(awsc_query(&c, "rds",
+                                "Action=DescribeDBClusterSnapshots&Version=2014-10-31"
+                                "&DBClusterIdentifier=appdb",
+                                &r),
+                     0);
+    fc_ok_xml(m_rds, "DescribeDBClusterSnapshots", NULL, &r);
+    http_response_release(&r);
+    r = s3_get(&c, "/voicebox-exports?list-type=2&prefix=dynamodb%2Fvoices%2F");
+    n = fc_xml_all(buf_cstr(&r.body), "Key", v, 1);
+    assert_int_equal(n, 1);
+    http_response_release(&r);
+    snprintf(path, sizeof(path), "/voicebox-exports/%s", v[0]);
+    fc_strv_free(v, n);
+    r = s3_get(&c, path);
+    assert_int_equal(r.status, 200);
+    assert_non_null(http_headers_get(&r.headers, "ETag"));
+    http_response_release(&r);
+    assert_int_equal(
+        awsc_rest(&c, "lambda", "POST",
+                  "/2015-03-31/functions/nightly-export/invocations?Qualifier=%24LATEST", "{}", &r),
+        0);
+    assert_int_equal(r.status, 200);
+    http_response_release(&r);
+    json_decref(m_sts);
+    awsc_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -530,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_exports),
         cmocka_unit_test(test_s3),
         cmocka_unit_test(test_page_size_one),
+        cmocka_unit_test(test_page_size_one_others),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
