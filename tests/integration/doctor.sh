@@ -132,6 +132,8 @@ grep -A1 '^✗ AWS identity' "$top/out" | grep -q '→ .*secret access key' ||
 grep -q '^✓ Google token' "$top/out" || fail "(b) the Google checks did not run on"
 grep -q '^✓ BigQuery' "$top/out" || fail "(b) the Google checks did not run on"
 has 'doctor: 1 of 12 checks failed' "(b)"
+grep -q 'error: doctor fail AWS identity: STS GetCallerIdentity: HTTP 403 SignatureDoesNotMatch' \
+    "$work/state/pipetop/pipetop.log" || fail "(b) the failure is not in the log file"
 grep -aq 'wrongWrongWrong' "$top/out" "$work/state/pipetop/pipetop.log" "$work/calls.jsonl" &&
     fail "(b) the wrong secret was printed or logged"
 stop_fake
