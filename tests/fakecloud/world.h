@@ -538,7 +538,8 @@ long fw_dts_start_runs(struct fw_world *w, size_t config, const int64_t *run_tim
  * schedule on the UTC day of the pipeline's local day), as DTS would stamp it. */
 int64_t fw_dts_run_time(const struct fw_world *w, size_t config, int day_offset);
 /* The run times DTS creates for requestedTimeRange [start_ms, end_ms): the config's scheduled
- * instant (its UTC hour:minute) on each UTC day whose instant falls in the range, oldest first.
+ * instant (its UTC hour:minute) on each UTC day whose instant falls in the range, oldest first
+ * (for scheduled_query both ends are first truncated to 00:00 UTC, as DTS does).
  * Returns how many were written to out (at most max; a range of more days is truncated). */
 size_t fw_dts_range_run_times(const struct fw_world *w, size_t config, int64_t start_ms,
                               int64_t end_ms, int64_t *out, size_t max);

@@ -328,7 +328,9 @@ size_t fw_dts_range_run_times(const struct fw_world *w, size_t config, int64_t s
     int64_t t = (start_ms / day_ms) * day_ms + tod;
     size_t n = 0;
 
-    if (t < start_ms)
+    if (c->kind == FW_DTS_QUERY) /* scheduled queries: both ends truncated to 00:00 UTC */
+        end_ms = (end_ms / day_ms) * day_ms;
+    else if (t < start_ms)
         t += day_ms;
     for (; t < end_ms && n < max; t += day_ms)
         out[n++] = t;

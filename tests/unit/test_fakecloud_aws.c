@@ -475,12 +475,77 @@ static void test_auth(void **state)
     awsc_release(&c);
 }
 
+/* A scenario's rerun plan and an injected Lambda failure decide what started work does. */
+static void test_rerun_plans(void **state)
+{
+    static const char scen[] =
+        "{\"work_seconds\": 1, \"days\": 3, \"export\": {\"lambda_fail\": \"Task timed out\"},"
+        " \"dynamodb\": {\"tables\": [{\"name\": \"t1\"}]},"
+        " \"pipelines\": [{\"name\": \"t1\", \"source\": {\"dynamodb\": \"t1\"},"
+        "   \"rerun\": {\"export\": \"FAILED:S3NoSuchBucket:The bucket does not exist\"}}]}";
+    struct fakecloud_proc p;
+    struct awsc c;
+    struct http_response r;
+    json_t *doc, *d;
+    char body[512], arn[256];
+    int64_t deadline = clock_mono_ms() + 20000;
+
+    (void)state;
+    assert_int_equal(fakecloud_start(&p, scen), 0);
+    assert_int_equal(awsc_init(&c, p.url, "AKIDFAKECLOUD0000001",
+                               "fakecloudSecretKey/0000000000000000000000", NULL, "us-east-1", 0),
+                     0);
+    assert_int_equal(awsc_json(&c, "dynamodb", "DynamoDB_20120810.ExportTableToPointInTime",
+                               "{\"TableArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/t1\","
+                               "\"S3Bucket\":\"pipetop-exports\"}",
+                               &r),
+                     0);
+    doc = fc_ok_json(m_ddb, "ExportTableToPointInTime", &r);
+    snprintf(
+        arn, sizeof(arn), "%s",
+        json_string_value(json_object_get(json_object_get(doc, "ExportDescription"), "ExportArn")));
+    json_decref(doc);
+    http_response_release(&r);
+    snprintf(body, sizeof(body), "{\"ExportArn\":\"%s\"}", arn);
+    for (;;) {
+        struct timespec ts = {0, 200000000L};
+        const char *st;
+        int done;
+        assert_int_equal(awsc_json(&c, "dynamodb", "DynamoDB_20120810.DescribeExport", body, &r),
+                         0);
+        doc = fc_ok_json(m_ddb, "DescribeExport", &r);
+        http_response_release(&r);
+        d = json_object_get(doc, "ExportDescription");
+        st = json_string_value(json_object_get(d, "ExportStatus"));
+        done = strcmp(st, "IN_PROGRESS") != 0;
+        if (done) {
+            assert_string_equal(st, "FAILED");
+            assert_string_equal(json_string_value(json_object_get(d, "FailureCode")),
+                                "S3NoSuchBucket");
+        }
+        json_decref(doc);
+        if (done)
+            break;
+        assert_true(clock_mono_ms() < deadline);
+        nanosleep(&ts, NULL);
+    }
+    assert_int_equal(awsc_rest(&c, "lambda", "POST",
+                               "/2015-03-31/functions/nightly-export/invocations", "{}", &r),
+                     0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(http_headers_get(&r.headers, "X-Amz-Function-Error"), "Unhandled");
+    assert_non_null(strstr(buf_cstr(&r.body), "Task timed out"));
+    http_response_release(&r);
+    awsc_release(&c);
+    assert_int_equal(fakecloud_stop(&p), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sts),    cmocka_unit_test(test_rds_exports),
         cmocka_unit_test(test_events), cmocka_unit_test(test_lambda),
-        cmocka_unit_test(test_auth),
+        cmocka_unit_test(test_auth),   cmocka_unit_test(test_rerun_plans),
     };
     struct err e = ERR_INIT;
 
