@@ -45,6 +45,22 @@ static void print_text(const struct checklist *l, bool utf8)
     printf("\n");
 }
 
+/* Every failure and warning into the log file (an abandoned call never reaches the call log). */
+static void log_problems(struct session *s, const struct checklist *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const struct check *c = &l->v[i];
+        struct err e = ERR_INIT;
+        char what[80];
+
+        if (c->status == CHECK_OK)
+            continue;
+        snprintf(what, sizeof(what), "doctor %s %s", check_status_name(c->status), c->name);
+        err_set(&e, c->code ? c->code : ERR_INTERNAL, "%s", c->detail);
+        session_log_error(s, what, &e);
+    }
+}
+
 static int exit_code(const struct checklist *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -79,6 +95,7 @@ int cmd_doctor(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args
     doctor_probe_google(&d);
     doctor_probes_finish(&d);
     rc = exit_code(&d.list);
+    log_problems(d.s, &d.list);
     if (!cli->json) {
         print_text(&d.list, utf8_locale());
     } else if (checklist_to_json(&d.list, &json, &e) == 0) {

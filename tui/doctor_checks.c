@@ -86,7 +86,6 @@ void doctor_check_aws(struct doctor *d)
                       s->aws_err.msg);
     } else if (aws_creds_provider_get(s->aws_creds, &d->creds, &e) != 0) {
         d->creds = NULL;
-        session_log_error(s, "AWS credentials", &e);
         checklist_add(&d->list, "AWS credentials", CHECK_FAIL, e.code,
                       "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE naming a "
                       "profile in ~/.aws/credentials or ~/.aws/config, or run where an instance "
@@ -129,7 +128,6 @@ static void check_token(struct doctor *d)
                       c->kind == GAUTH_METADATA ? "the metadata server" : c->token_uri);
         return;
     }
-    session_log_error(s, "Google token", &e);
     if (c->kind == GAUTH_SERVICE_ACCOUNT)
         snprintf(remedy, sizeof(remedy),
                  "create a new key for %s (`gcloud iam service-accounts keys create KEY.json "

@@ -196,7 +196,6 @@ static void finish_sts(struct doctor *d)
                  "check the network, proxy settings (HTTPS_PROXY, NO_PROXY) and the endpoint",
                  e.msg);
     }
-    session_log_error(d->s, "AWS identity", &e);
 }
 
 /* What to do about a Google API error for this call. */
@@ -231,7 +230,6 @@ static void finish_dts(struct doctor *d)
         else
             e = p->err;
         set_line(p->line, CHECK_FAIL, e.code, google_remedy(e.code, true), e.msg);
-        session_log_error(d->s, "DTS", &e);
         return;
     }
     if (dts_parse_configs(&l, p->resp.body.data, p->resp.body.len, &e) != 0) {
@@ -263,7 +261,6 @@ static void finish_bq(struct doctor *d)
         else
             e = p->err;
         set_line(p->line, CHECK_FAIL, e.code, google_remedy(e.code, false), e.msg);
-        session_log_error(d->s, "BigQuery", &e);
         return;
     }
     if (bq_parse_datasets(&l, p->resp.body.data, p->resp.body.len, &e) != 0) {
@@ -335,17 +332,6 @@ static void check_clock(struct doctor *d)
                   g_txt);
 }
 
-/* A call abandoned at the deadline never reaches the call log: say so in the log file. */
-static void log_unanswered(struct doctor *d, const struct probe *p)
-{
-    struct err e = ERR_INIT;
-
-    if (!p->submitted || p->done || p->line == NULL)
-        return;
-    err_set(&e, ERR_NETWORK, "%s", p->line->detail);
-    session_log_error(d->s, p->line->name, &e);
-}
-
 void doctor_probes_finish(struct doctor *d)
 {
     int64_t end = clock_mono_ms() + DOCTOR_DEADLINE_MS, left;
@@ -355,9 +341,6 @@ void doctor_probes_finish(struct doctor *d)
     finish_sts(d);
     finish_dts(d);
     finish_bq(d);
-    log_unanswered(d, &d->sts);
-    log_unanswered(d, &d->dts);
-    log_unanswered(d, &d->bq);
     check_clock(d);
 }
 

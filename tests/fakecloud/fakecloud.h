@@ -188,6 +188,9 @@ void fc_scenario_release(struct fc_scenario *s);
 int fc_server_start(struct fakecloud *fc, unsigned short port, char *errbuf, size_t errlen);
 void fc_server_stop(struct fakecloud *fc);
 
+/* datehdr.c: "Sun, 06 Nov 1994 08:49:37 GMT" of the fake's clock (real + clock offset). */
+void fc_http_date(struct fakecloud *fc, char *out, size_t n);
+
 /* env.c: DIR/env.sh — the export lines pointing a client at this server. */
 int fc_env_write(const struct fakecloud *fc, const char *path);
 void fc_env_lines(const struct fakecloud *fc, FILE *f);

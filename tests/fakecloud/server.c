@@ -200,11 +200,13 @@ static enum MHD_Result reset_connection(struct MHD_Connection *conn)
     return MHD_NO;
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, struct fc_response *r)
+static enum MHD_Result send_response(struct fakecloud *fc, struct MHD_Connection *conn,
+                                     struct fc_response *r)
 {
     struct MHD_Response *resp;
     struct stream *s = NULL;
     enum MHD_Result rc;
+    char date[64];
 
     if (r->reset)
         return reset_connection(conn);
@@ -232,6 +234,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct fc_resp
         MHD_add_response_header(resp, "Content-Type", r->content_type);
     for (int i = 0; i < r->n_hdr; i++)
         MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+    fc_http_date(fc, date, sizeof(date)); /* the fake's clock, offset included */
+    if (date[0])
+        MHD_add_response_header(resp, "Date", date);
     rc = MHD_queue_response(conn, (unsigned int)r->status, resp);
     MHD_destroy_response(resp);
     return rc;
@@ -283,7 +288,7 @@ static enum MHD_Result dispatch(struct fc_conn *cc, struct MHD_Connection *conn,
     fc->active -= counted;
     pthread_mutex_unlock(&fc->lock);
     log_call(fc, &req, &r);
-    rc = send_response(conn, &r);
+    rc = send_response(fc, conn, &r);
     fc_response_release(&r);
     return rc;
 }

@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/integration/doctor.sh: `pipetop doctor` against the fake cloud (issue 3 acceptance):
 # (a) everything passes; (b) a wrong AWS secret fails the AWS line with AWS's own code and
-# message; (d) a service-account key replaced by another key fails the Google line with the
-# token endpoint's error; (e) with 30%
+# message; (c) a fake clock 20 minutes off is reported as skew; (d) a service-account key
+# replaced by another key fails the Google line with the token endpoint's error; (e) with 30%
 # throttling doctor still passes and the call log holds the retries and their Retry-After waits;
 # (f) no secret (secret key, session token, private key, issued token) reaches the history
 # database, the log file, stdout/stderr or calls.jsonl. Also: --json parses.
@@ -132,8 +132,22 @@ grep -A1 '^✗ AWS identity' "$top/out" | grep -q '→ .*secret access key' ||
 grep -q '^✓ Google token' "$top/out" || fail "(b) the Google checks did not run on"
 grep -q '^✓ BigQuery' "$top/out" || fail "(b) the Google checks did not run on"
 has 'doctor: 1 of 12 checks failed' "(b)"
+grep -q 'error: doctor fail AWS identity: STS GetCallerIdentity: HTTP 403 SignatureDoesNotMatch' \
+    "$work/state/pipetop/pipetop.log" || fail "(b) the failure is not in the log file"
 grep -aq 'wrongWrongWrong' "$top/out" "$work/state/pipetop/pipetop.log" "$work/calls.jsonl" &&
     fail "(b) the wrong secret was printed or logged"
+stop_fake
+
+# (c) the fake's clock 20 minutes ahead: reported as skew
+start_fake skew "{$gcp}" --clock-offset-s 1200
+doctor
+[ "$rc" -ne 0 ] || fail "(c) doctor passed with a 20-minute skew"
+grep -q '^✗ clock .*your clock is 20 minutes behind AWS; your clock is 20 minutes behind Google' \
+    "$top/out" || fail "(c) no 20-minute skew on the clock line"
+grep -A1 '^✗ AWS identity .*Signature expired' "$top/out" | grep -q '→ .*clock.*NTP' ||
+    fail "(c) the AWS line does not point at the clock"
+grep -A1 '^✗ clock' "$top/out" | grep -q 'refused beyond 15 minutes.*NTP' ||
+    fail "(c) no remedy under the clock line"
 stop_fake
 
 # (d) the service-account key replaced by another key: the Google line fails with the token
