@@ -32,6 +32,9 @@ need_bin clang-format clang-format
 need_file /usr/share/zoneinfo/Asia/Tokyo tzdata
 need_file /etc/ssl/certs/ca-certificates.crt ca-certificates
 need_bin openssl openssl
+need_bin curl curl          # integration tests talk to the fake cloud's control endpoint
+need_bin python3 python3    # integration tests check JSON output
+need_bin script bsdutils    # colour tests run commands on a pty
 
 if [ -z "$missing" ]; then
     echo "deps: all build and test packages are present"
