@@ -54,10 +54,13 @@ void fc_env_lines(const struct fakecloud *fc, FILE *f)
 }
 
 /* DIR/config.ini: a pipetop config for this scenario — its time zone (root "timezone", else
- * UTC) and its Google project and DTS location. */
+ * UTC), the EventBridge rule that schedules its exports (root "export.rule", when there is one)
+ * and its Google project and DTS location. */
 static int write_config(const struct fakecloud *fc)
 {
     const char *tz = json_string_value(json_object_get(fc->scen.root, "timezone"));
+    const char *rule =
+        json_string_value(json_object_get(json_object_get(fc->scen.root, "export"), "rule"));
     char path[1100];
     FILE *f;
 
@@ -68,6 +71,8 @@ static int write_config(const struct fakecloud *fc)
             "# written by tests/fakecloud for its scenario\n[general]\ntimezone = %s\n\n"
             "[gcp]\nproject = %s\nlocation = %s\n",
             tz ? tz : "UTC", fc->scen.gcp_project, fc->scen.gcp_location);
+    if (rule != NULL)
+        fprintf(f, "\n[aws]\nexport_rule = %s\n", rule);
     return fclose(f) == 0 ? 0 : -1;
 }
 

@@ -31,8 +31,8 @@ die() {
 command -v sqlite3 >/dev/null || die "the sqlite3 shell is needed to compare databases"
 command -v curl >/dev/null || die "curl is needed to set the fake cloud's faults"
 
-# start NAME: the fake cloud with the demo scenario in $work/NAME; sources its env.sh and
-# points pipetop at a config that also names the export rule, and at $work/NAME/history.db.
+# start NAME: the fake cloud with the demo scenario in $work/NAME; sources its env.sh (whose
+# config names the demo's export rule) and points pipetop at $work/NAME/history.db.
 start() {
     cleanup
     dir=$work/$1
@@ -47,8 +47,9 @@ start() {
         sleep 0.1
     done
     . "$dir/env.sh"
-    { cat "$PIPETOP_CONFIG"; printf '\n[aws]\nexport_rule = nightly-export\n'; } >"$dir/pipetop.ini"
-    export PIPETOP_CONFIG="$dir/pipetop.ini" PIPETOP_DB="$dir/history.db"
+    grep -q '^export_rule = nightly-export' "$PIPETOP_CONFIG" ||
+        die "the fake cloud's config.ini does not name the demo's export rule"
+    export PIPETOP_DB="$dir/history.db"
     export HOME="$dir" XDG_STATE_HOME="$dir/state" XDG_CONFIG_HOME="$dir/config"
 }
 
@@ -133,7 +134,7 @@ grep -q '"code": "network"' "$dir/refresh.out" || fail "--json gap has no code: 
 # 4. A config naming a dataset that does not exist: exit 3 (fix the config), the rest stored.
 curl -s -o /dev/null -d '{}' "$FAKECLOUD_URL/_fake/faults" || fail "could not clear faults"
 export PIPETOP_DB="$work/baddataset.db"
-grep -v '^datasets' "$dir/pipetop.ini" | sed 's/^\[gcp\]$/[gcp]\ndatasets = mart, no_such_dataset/' >"$dir/bad.ini"
+grep -v '^datasets' "$PIPETOP_CONFIG" | sed 's/^\[gcp\]$/[gcp]\ndatasets = mart, no_such_dataset/' >"$dir/bad.ini"
 PIPETOP_CONFIG="$dir/bad.ini" refresh 3
 grep -q "bigquery tables.list no_such_dataset (\[gcp\] datasets)" "$dir/refresh.out" ||
     fail "the missing dataset is not named: $(cat "$dir/refresh.out" "$dir/refresh.err")"
