@@ -102,6 +102,10 @@ $(BUILD)/pipetop: $(BUILD)/tui/main.o $(LIBTUI) $(LIBSTATE) $(LIBCORE)
 $(BUILD)/fakecloud: $(FAKE_OBJ) $(LIBCORE)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
+# Test helper: writes fixture history databases through state/ ($$MKDB in integration tests).
+$(BUILD)/mkdb: $(BUILD)/tests/tools/mkdb.o $(LIBSTATE) $(LIBCORE)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # Unit tests may start the fake cloud ($$FAKECLOUD), so it is built first.
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(HELP_OBJ) $(LIBTUI) $(LIBSTATE) $(LIBCORE) \
                        | $(FAKE_BIN)
@@ -116,22 +120,24 @@ tests/fakecloud/fakecloud: $(BUILD)/fakecloud
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud sh tests/tools/run-unit.sh $(UNIT_BIN)
 
-integration: $(BUILD)/pipetop $(FAKE_BIN)
+integration: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb
 	@PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
+	    MKDB=$(CURDIR)/$(BUILD)/mkdb \
 	    sh tests/tools/run-integration.sh
 
-check: all $(UNIT_BIN) $(BUILD)/pipetop $(FAKE_BIN)
+check: all $(UNIT_BIN) $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb
 	@BUILD=$(BUILD) PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
+	    MKDB=$(CURDIR)/$(BUILD)/mkdb \
 	    sh tests/tools/run-all.sh $(UNIT_BIN)
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
-	    build-asan/pipetop $(if $(FAKE_SRC),build-asan/fakecloud) \
+	    build-asan/pipetop $(if $(FAKE_SRC),build-asan/fakecloud) build-asan/mkdb \
 	    $(UNIT_BIN:$(BUILD)/%=build-asan/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    BUILD=build-asan PIPETOP=$(CURDIR)/build-asan/pipetop \
-	    FAKECLOUD=$(CURDIR)/build-asan/fakecloud \
+	    FAKECLOUD=$(CURDIR)/build-asan/fakecloud MKDB=$(CURDIR)/build-asan/mkdb \
 	    sh tests/tools/run-all.sh $(UNIT_BIN:$(BUILD)/%=build-asan/%)
 
 lint:
@@ -148,8 +154,14 @@ demo:
 	@echo "make demo: the fake cloud's demo world is not built yet in this version" >&2; exit 69
 
 install: pipetop
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	    $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 0755 pipetop $(DESTDIR)$(PREFIX)/bin/pipetop
+	install -m 0644 tui/pipetop.1 $(DESTDIR)$(PREFIX)/share/man/man1/pipetop.1
+	install -m 0644 tui/completion/pipetop.bash \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/pipetop
+	install -m 0644 tui/completion/_pipetop $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_pipetop
 
 clean:
 	rm -rf build build-asan pipetop tests/fakecloud/fakecloud

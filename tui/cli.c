@@ -143,6 +143,8 @@ int cli_main(int argc, char **argv)
         cmd = cli_commands(&(size_t){0}); /* the dashboard */
     } else if (strcmp(argv[i], "help") == 0) {
         return help_command(argc, argv, i + 1);
+    } else if (strcmp(argv[i], "__complete") == 0) {
+        return cmd_complete(&cli, argc - i - 1, argv + i + 1);
     } else {
         cmd = find_command(argc, argv, &i);
         if (cmd == NULL)

@@ -86,5 +86,16 @@ void usage_command(FILE *out, const struct cli_cmd *cmd);
 
 /* The commands (tui/cmd_*.c). */
 int cmd_info(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_status(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_runs(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_tables(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_schema(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_history(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_audit(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_calls(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+
+/* The hidden `pipetop __complete pipelines|tables|commands` of the shell completions: one name
+ * a line on stdout, nothing on stderr (a missing database completes nothing). */
+int cmd_complete(struct cli *cli, int argc, char **argv);
 
 #endif

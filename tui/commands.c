@@ -48,22 +48,6 @@ static int run_plain(struct cli *cli, const struct cli_cmd *cmd, const struct cl
     return unbuilt(cli, cmd, false);
 }
 
-static int run_status(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
-{
-    long days;
-
-    if (a->val[0] != NULL && str_parse_int(a->val[0], 1, 90, &days))
-        return cli_usage_error(cmd, "--days needs a whole number from 1 to 90");
-    return unbuilt(cli, cmd, false);
-}
-
-static int run_runs(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
-{
-    if (a->val[1] != NULL && check_day(cmd, "--since", a->val[1]))
-        return EXIT_USAGE;
-    return unbuilt(cli, cmd, false);
-}
-
 static int run_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
 {
     if (a->val[2] != NULL && a->val[1] == NULL)
@@ -119,6 +103,8 @@ static const struct cli_opt status_opts[] = {
 static const struct cli_opt runs_opts[] = {
     {"--failed", NULL, "only failed, missing, stuck or cancelled runs"},
     {"--since", "DATE", "runs of days from DATE (YYYY-MM-DD) on"}};
+static const struct cli_opt calls_opts[] = {
+    {"--limit", "N", "the newest N calls (default 50; 0: all)"}};
 static const struct cli_opt refresh_opts[] = {
     {"--from-export", NULL, "infer the raw schema from the latest DynamoDB export's files"},
     {"--apply", NULL, "add the new NULLABLE fields to the BigQuery table (additive only)"},
@@ -138,20 +124,23 @@ static const struct cli_cmd commands[] = {
     {"", "", "the dashboard (no command)", "Opens the full-screen dashboard.", NULL, 0, 0, 0, false,
      run_plain},
     {"status", "[--days N] [--offline] [--json]", "the grid of pipelines x days, as text",
-     "Prints each pipeline's export, transfer and query state for the last days.\n"
-     "Exits 1 when a failed run is shown.",
-     OPTS(status_opts), 0, 0, true, run_status},
+     "Prints each pipeline's export, transfer and query state for the last days, from the\n"
+     "history database (this version does not refresh it first: run 'pipetop refresh').\n"
+     "Exits 1 when a failed, missing, stuck, cancelled or upstream-failed run is shown.",
+     OPTS(status_opts), 0, 0, true, cmd_status},
     {"refresh", "", "poll the clouds once and update the history database", NULL, NULL, 0, 0, 0,
      false, run_plain},
     {"runs", "[--failed] [--since DATE] [--json]", "the stage runs in the history database",
      "Lists stage runs, newest first. Exits 1 when a failed run is listed.", OPTS(runs_opts), 0, 0,
-     true, run_runs},
-    {"tables", "[--json]", "BigQuery tables: rows, size, freshness, drift", NULL, NULL, 0, 0, 0,
-     true, run_plain},
+     true, cmd_runs},
+    {"tables", "[--json]", "BigQuery tables: rows, size, freshness, row-count trend",
+     "Lists every table in the history database with its rows, size, last modification, age,\n"
+     "a sparkline of its daily row counts and how many schema versions it has had.",
+     NULL, 0, 0, 0, true, cmd_tables},
     {"schema", "TABLE [--json]", "a table's schema: fields, descriptions, policy tags",
      "TABLE is dataset.table or project.dataset.table.\n"
      "See also: pipetop schema refresh --help, pipetop schema infer --help.",
-     NULL, 0, 1, 1, true, run_plain},
+     NULL, 0, 1, 1, true, cmd_schema},
     {"schema refresh", "TABLE [--from-export] [--apply] [--yes]",
      "re-read a table's schema; show and apply drift", NULL, OPTS(refresh_opts), 1, 1, false,
      run_schema_refresh},
@@ -165,12 +154,13 @@ static const struct cli_cmd commands[] = {
      "Walks the chain from the first failed or missing stage of each day, waiting for each\n"
      "stage to succeed before the next. Refused in read-only mode unless --dry-run.",
      OPTS(rerun_opts), 1, 1, false, run_rerun},
-    {"history", "[--json]", "row counts and schema versions over time", NULL, NULL, 0, 0, 0, true,
-     run_plain},
+    {"history", "[TABLE] [--json]", "row counts and schema versions over time",
+     "Prints each table's (or TABLE's) row count per day and its schema versions.", NULL, 0, 0, 1,
+     true, cmd_history},
     {"audit", "[--json]", "every action taken, with intent and outcome", NULL, NULL, 0, 0, 0, true,
-     run_plain},
-    {"calls", "[--json]", "the API call log, with equivalent aws/bq command lines", NULL, NULL, 0,
-     0, 0, true, run_plain},
+     cmd_audit},
+    {"calls", "[--limit N] [--json]", "the API call log, with equivalent aws/bq command lines",
+     NULL, OPTS(calls_opts), 0, 0, true, cmd_calls},
     {"doctor", "[--json]", "check config, credentials, endpoints and permissions", NULL, NULL, 0, 0,
      0, true, run_plain},
     {"info", "[--json]", "paths in use and every setting with where it came from",
