@@ -65,6 +65,9 @@ int gauth_new(struct gauth **out, struct gauth_cred *cred, const struct gauth_op
     ho.clock = g->clock;
     ho.on_call = opt ? opt->on_call : NULL;
     ho.on_call_ctx = opt ? opt->on_call_ctx : NULL;
+    ho.timeout_ms = opt ? opt->timeout_ms : 0;
+    ho.connect_timeout_ms = opt ? opt->connect_timeout_ms : 0;
+    ho.max_attempts = opt ? opt->max_attempts : 0;
     if (g->cred.kind == GAUTH_METADATA)
         ho.connect_timeout_ms = g->metadata_timeout_ms;
     if (!g->scopes || (proj && *proj && !g->env_project)) {

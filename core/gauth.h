@@ -111,6 +111,9 @@ struct gauth_options {
     http_on_call_fn on_call;   /* token calls are reported here too (redacted); may be NULL */
     void *on_call_ctx;
     long metadata_timeout_ms; /* connect+total timeout for the metadata server; 0 = 3000 */
+    long timeout_ms;          /* token calls: total per attempt; 0 = the HTTP engine's default */
+    long connect_timeout_ms;  /* token calls: connect; 0 = the HTTP engine's default */
+    int max_attempts;         /* token calls: attempts; 0 = the HTTP engine's default */
 };
 
 /* Takes ownership of cred (its fields are moved; the struct is left empty). Creates the small

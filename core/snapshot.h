@@ -26,6 +26,7 @@ struct snap_ddb_table {
     bool have_pitr;
     struct ddb_export *exports;
     size_t n_exports;
+    bool exports_complete; /* every page of ListExports was read and every export described */
 };
 
 /* The export schedule: the EventBridge rule that fires the export Lambda (config
@@ -40,6 +41,7 @@ struct snap_dts_config {
     struct dts_config config;
     struct dts_run *runs;
     size_t n_runs;
+    bool runs_complete; /* every page of runs.list was read */
 };
 
 /* Something the refresh could not read: which source ("dynamodb ListExports users",

@@ -195,15 +195,15 @@ fail:
 
 static const char sql_call_add[] =
     "INSERT INTO api_calls (at_ms, service, operation, method, url, status, latency_ms,"
-    " bytes_sent, bytes_received, retries, error, command)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    " bytes_sent, bytes_received, retries, error, command, retry_detail)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 static const char sql_call_prune_rows[] =
     "DELETE FROM api_calls WHERE id <= (SELECT id FROM api_calls ORDER BY id DESC"
     " LIMIT 1 OFFSET ?1)";
 static const char sql_call_prune_age[] = "DELETE FROM api_calls WHERE at_ms < ?1";
 static const char sql_call_list[] =
     "SELECT at_ms, service, operation, method, url, status, latency_ms, bytes_sent,"
-    " bytes_received, retries, error, command FROM api_calls"
+    " bytes_received, retries, error, command, retry_detail FROM api_calls"
     " ORDER BY at_ms DESC, id DESC LIMIT ?1";
 
 static int call_insert(struct db *db, const struct api_call *c, struct err *e)
@@ -225,6 +225,7 @@ static int call_insert(struct db *db, const struct api_call *c, struct err *e)
     sql_bind_i64(st, 10, c->retries);
     sql_bind_text(st, 11, c->error);
     sql_bind_text(st, 12, c->command);
+    sql_bind_text(st, 13, c->retry_detail);
     rc = sql_step_done(db, st, "writing the call log", e);
     sql_done(st);
     return rc;
@@ -274,7 +275,8 @@ static int call_from_row(sqlite3_stmt *st, struct api_call *c, struct err *e)
     c->retries = sqlite3_column_int(st, 9);
     if (sql_col_dup(st, 1, &c->service, e) || sql_col_dup(st, 2, &c->operation, e) ||
         sql_col_dup(st, 3, &c->method, e) || sql_col_dup(st, 4, &c->url, e) ||
-        sql_col_dup(st, 10, &c->error, e) || sql_col_dup(st, 11, &c->command, e))
+        sql_col_dup(st, 10, &c->error, e) || sql_col_dup(st, 11, &c->command, e) ||
+        sql_col_dup(st, 12, &c->retry_detail, e))
         return -1;
     return 0;
 }

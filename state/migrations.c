@@ -1,6 +1,8 @@
 /* state/migrations.c: the SQL of every schema step. v1 is the base schema of DESIGN §2 and §6,
  * v2 the cross-process lease on (pipeline, day, stage) for actions, v3 the indexes the dashboard's
- * queries are answered from. Never edit a released step; append a new one. */
+ * queries are answered from, v4 each API call's retries with their causes and waits, v5 the
+ * finished items a refresh need not ask for again. Never edit a released step; append a new
+ * one. */
 #include "state/migrations.h"
 
 static const char v1_base[] =
@@ -89,10 +91,21 @@ static const char v3_dashboard_indexes[] =
     "CREATE INDEX stage_runs_day ON stage_runs(day, pipeline, stage, attempt);"
     "CREATE INDEX stage_runs_state_day ON stage_runs(state, day);";
 
+/* The call log: "retries: 2 (HTTP 429 RESOURCE_EXHAUSTED, waited 1.000s (Retry-After); ...)". */
+static const char v4_call_retry_detail[] = "ALTER TABLE api_calls ADD COLUMN retry_detail TEXT;";
+
+/* Descriptions of finished cloud items, so a refresh does not ask for them again. */
+static const char v5_finished_items[] =
+    "CREATE TABLE finished_items ("
+    " kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, seen_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (kind, id)) WITHOUT ROWID;";
+
 const struct migration migrations[] = {
     {1, "base schema", v1_base},
     {2, "action claims", v2_action_claims},
     {3, "dashboard indexes", v3_dashboard_indexes},
+    {4, "call retry detail", v4_call_retry_detail},
+    {5, "finished items", v5_finished_items},
 };
 
 const size_t migrations_count = sizeof(migrations) / sizeof(migrations[0]);

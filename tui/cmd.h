@@ -97,5 +97,6 @@ int cmd_calls(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args 
 /* The hidden `pipetop __complete pipelines|tables|commands` of the shell completions: one name
  * a line on stdout, nothing on stderr (a missing database completes nothing). */
 int cmd_complete(struct cli *cli, int argc, char **argv);
+int cmd_doctor(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 
 #endif

@@ -161,8 +161,13 @@ static const struct cli_cmd commands[] = {
      cmd_audit},
     {"calls", "[--limit N] [--json]", "the API call log, with equivalent aws/bq command lines",
      NULL, OPTS(calls_opts), 0, 0, true, cmd_calls},
-    {"doctor", "[--json]", "check config, credentials, endpoints and permissions", NULL, NULL, 0, 0,
-     0, true, run_plain},
+    {"doctor", "[--json]", "check config, credentials, endpoints and permissions",
+     "Checks the config file, the history database and log file, the AWS credentials and\n"
+     "region (STS GetCallerIdentity), the Google credentials and token, DTS and BigQuery for\n"
+     "the configured project/location, and the clock against the servers' Date headers.\n"
+     "Every check runs; each failure says what to do. Exits 0 when none failed (warnings\n"
+     "allowed), 3 for config/credentials/auth, 4 for network/service problems.",
+     NULL, 0, 0, 0, true, cmd_doctor},
     {"info", "[--json]", "paths in use and every setting with where it came from",
      "Prints the config file (and whether it exists), the history database, the log file and\n"
      "every resolved setting with its source: default, file:LINE, env VAR or flag --FLAG.\n"

@@ -49,6 +49,26 @@ void fc_env_lines(const struct fakecloud *fc, FILE *f)
     put(f, "GOOGLE_CLOUD_PROJECT", fc->scen.gcp_project);
     snprintf(path, sizeof(path), "127.0.0.1:%u", fc->port);
     put(f, "GCE_METADATA_HOST", path);
+    snprintf(path, sizeof(path), "%s/config.ini", dir);
+    put(f, "PIPETOP_CONFIG", path);
+}
+
+/* DIR/config.ini: a pipetop config for this scenario — its time zone (root "timezone", else
+ * UTC) and its Google project and DTS location. */
+static int write_config(const struct fakecloud *fc)
+{
+    const char *tz = json_string_value(json_object_get(fc->scen.root, "timezone"));
+    char path[1100];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/config.ini", fc->workdir);
+    if ((f = fopen(path, "w")) == NULL)
+        return -1;
+    fprintf(f,
+            "# written by tests/fakecloud for its scenario\n[general]\ntimezone = %s\n\n"
+            "[gcp]\nproject = %s\nlocation = %s\n",
+            tz ? tz : "UTC", fc->scen.gcp_project, fc->scen.gcp_location);
+    return fclose(f) == 0 ? 0 : -1;
 }
 
 int fc_env_write(const struct fakecloud *fc, const char *path)
@@ -56,7 +76,7 @@ int fc_env_write(const struct fakecloud *fc, const char *path)
     char tmp[1100];
     FILE *f;
 
-    if (fc_google_write_credentials(fc) != 0)
+    if (fc_google_write_credentials(fc) != 0 || write_config(fc) != 0)
         return -1;
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     f = fopen(tmp, "w");

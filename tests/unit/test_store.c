@@ -382,7 +382,10 @@ static void test_call_retention(void **state)
                                 .status = i % 4 ? 200 : 503,
                                 .latency_ms = i,
                                 .retries = i % 4 ? 0 : 1,
-                                .error = i % 4 ? NULL : (char *)"HTTP 503"};
+                                .error = i % 4 ? NULL : (char *)"HTTP 503",
+                                .retry_detail = i % 4 ? NULL
+                                                      : (char *)"retries: 1 (HTTP 503 UNAVAILABLE, "
+                                                                "waited 1.000s (Retry-After))"};
         assert_int_equal(db_call_add(f->db, &call, &e), 0);
     }
     assert_int_equal(db_call_list(f->db, 0, &c, &n, &e), 0);
@@ -390,8 +393,11 @@ static void test_call_retention(void **state)
     assert_true(c[0].at_ms == 12000); /* newest first */
     assert_int_equal(c[0].status, 503);
     assert_string_equal(c[0].error, "HTTP 503");
+    assert_string_equal(c[0].retry_detail,
+                        "retries: 1 (HTTP 503 UNAVAILABLE, waited 1.000s (Retry-After))");
     assert_true(c[4].at_ms == 8000);
     assert_null(c[1].error);
+    assert_null(c[1].retry_detail);
     db_calls_free(c, n);
     assert_int_equal(db_call_list(f->db, 2, &c, &n, &e), 0);
     assert_int_equal(n, 2);

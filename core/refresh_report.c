@@ -1,0 +1,101 @@
+/* core/refresh_report.c: the refresh report's ownership, summary line and JSON (through
+ * jansson). No I/O. */
+#include "core/refresh_report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/timeutil.h"
+
+const char *refresh_status_name(enum refresh_status s)
+{
+    return s == REFRESH_OK ? "ok" : s == REFRESH_PARTIAL ? "partial" : "failed";
+}
+
+int refresh_report_copy_gaps(struct refresh_report *r, const struct snapshot *s, struct err *e)
+{
+    if (s->n_gaps == 0)
+        return 0;
+    if ((r->gaps = calloc(s->n_gaps, sizeof(*r->gaps))) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory reporting the refresh");
+    for (size_t i = 0; i < s->n_gaps; i++) {
+        r->gaps[i].err = s->gaps[i].err;
+        if ((r->gaps[i].what = strdup(s->gaps[i].what)) == NULL)
+            return err_set(e, ERR_NOMEM, "out of memory reporting the refresh");
+        r->n_gaps++;
+    }
+    return 0;
+}
+
+void refresh_report_release(struct refresh_report *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->n_gaps; i++)
+        free(r->gaps[i].what);
+    free(r->gaps);
+    r->gaps = NULL;
+    r->n_gaps = 0;
+}
+
+void refresh_report_summary(const struct refresh_report *r, char *out, size_t n)
+{
+    snprintf(out, n,
+             "calls %d, reused %d, transfer configs %zu, runs %zu, exports %zu, export tasks %zu, "
+             "tables %zu, new schema versions %zu, row-count samples %zu, pipelines %zu, "
+             "stage runs %zu, gaps %zu",
+             r->calls, r->reused, r->configs, r->runs, r->exports, r->export_tasks, r->tables,
+             r->new_schemas, r->samples, r->pipelines, r->stage_runs, r->n_gaps);
+}
+
+static json_t *time_or_null(int64_t ms)
+{
+    char t[TIME_RFC3339_LEN];
+    return ms > 0 ? json_string(time_format_utc(ms, t, sizeof(t))) : json_null();
+}
+
+static json_t *gaps_json(const struct refresh_report *r)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; a != NULL && i < r->n_gaps; i++) {
+        const struct snap_gap *g = &r->gaps[i];
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:I}", "what", g->what, "error", g->err.msg, "code",
+                      err_code_name(g->err.code), "http_status", (json_int_t)g->err.http_status);
+        if (o == NULL || json_array_append_new(a, o) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+int refresh_report_json(const struct refresh_report *r, char **out, struct err *e)
+{
+    json_t *doc, *gaps = gaps_json(r);
+
+    *out = NULL;
+    if (gaps == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory writing the refresh report");
+    doc = json_pack(
+        "{s:I, s:s, s:o, s:o, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+        "s:I, s:o}",
+        "id", (json_int_t)r->id, "status", refresh_status_name(r->status), "started",
+        time_or_null(r->started_ms), "ended", time_or_null(r->ended_ms), "duration_ms",
+        (json_int_t)(r->ended_ms > r->started_ms ? r->ended_ms - r->started_ms : 0), "calls",
+        r->calls, "reused", r->reused, "transfer_configs", (json_int_t)r->configs, "runs",
+        (json_int_t)r->runs, "exports", (json_int_t)r->exports, "export_tasks",
+        (json_int_t)r->export_tasks, "tables", (json_int_t)r->tables, "new_schema_versions",
+        (json_int_t)r->new_schemas, "rowcount_samples", (json_int_t)r->samples, "pipelines",
+        (json_int_t)r->pipelines, "stage_runs", (json_int_t)r->stage_runs, "gaps", gaps);
+    if (doc != NULL)
+        *out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    if (*out == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory writing the refresh report");
+    return 0;
+}
