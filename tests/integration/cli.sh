@@ -140,7 +140,7 @@ for c in refresh; do
     run 69 $c && has err "pipetop: '$c' is not built yet in this version"
     [ -s "$tmp/out" ] && { echo "FAIL: $c printed output"; fails=$((fails + 1)); }
 done
-run 69 && has err "the dashboard is not built yet"
+run 2 && has err "the dashboard needs a terminal"
 run 69 schema refresh raw.users --from-export && has err "'schema refresh' is not built yet"
 run 69 schema infer --export arn:aws:dynamodb:ap-northeast-1:1:table/users/export/01 --format sql
 run 69 rerun users --date 2024-05-01 --to 2024-05-03 --stage T && has err "'rerun' is not built"
