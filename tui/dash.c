@@ -331,6 +331,7 @@ int dash_run(struct config *cfg, const char *db_file, const struct config_overri
     struct dash *d = calloc(1, sizeof(*d));
     struct err e = ERR_INIT;
     int rc = EXIT_OK;
+    bool stopped;
 
     if (d == NULL) {
         fprintf(stderr, "pipetop: out of memory starting the dashboard\n");
@@ -373,10 +374,16 @@ int dash_run(struct config *cfg, const char *db_file, const struct config_overri
     while (d->depth > 0)
         dash_pop(d);
     curses_stop();
-    engine_stop(d->eng, 1500);
+    stopped = engine_stop(d->eng, 1500);
     db_close(d->db);
     free(d);
     if (quit_signal)
         rc = 128 + quit_signal;
+    if (!stopped) {
+        /* A refresh is stuck in a network call: end now rather than make the user wait or
+         * run library cleanup under that thread. The history database is safe (WAL). */
+        fflush(NULL);
+        _exit(rc);
+    }
     return rc;
 }

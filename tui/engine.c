@@ -234,13 +234,13 @@ void engine_drain(struct engine *g)
         ;
 }
 
-void engine_stop(struct engine *g, int wait_ms)
+bool engine_stop(struct engine *g, int wait_ms)
 {
     struct timespec ts;
     bool exited = false;
 
     if (g == NULL)
-        return;
+        return true;
     pthread_mutex_lock(&g->mu);
     g->stop = true;
     pthread_cond_signal(&g->cv);
@@ -254,7 +254,7 @@ void engine_stop(struct engine *g, int wait_ms)
     }
     exited = pthread_timedjoin_np(g->thread, NULL, &ts) == 0;
     if (!exited)
-        return; /* still inside a network call: the process exit ends it */
+        return false; /* still inside a network call: the process exit ends it */
     close(g->pipe[0]);
     close(g->pipe[1]);
     pthread_mutex_destroy(&g->mu);
@@ -262,4 +262,5 @@ void engine_stop(struct engine *g, int wait_ms)
     free(g->config_path);
     free(g->db_path);
     free(g);
+    return true;
 }

@@ -47,7 +47,8 @@ void engine_drain(struct engine *g);
 
 /* Stops the thread: waits up to wait_ms for a refresh in progress to end (a stalled network
  * call does not hold the user's terminal); a thread still busy is left to the process exit.
- * NULL is a no-op. */
-void engine_stop(struct engine *g, int wait_ms);
+ * Returns false when the thread is still busy (the caller should end the process with _exit:
+ * library cleanup at exit() would race that thread). NULL is a no-op (true). */
+bool engine_stop(struct engine *g, int wait_ms);
 
 #endif
