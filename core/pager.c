@@ -2,6 +2,7 @@
  * token and the page count); items belong to the caller's ctx. Never loops on a repeated token. */
 #include "core/pager.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,15 @@ struct pager {
 };
 
 static int submit(struct pager *p, struct err *e);
+
+/* " (after N attempts)" on an error answer that came after retries, as the engine says it. */
+static void say_attempts(struct err *e, int retries)
+{
+    size_t used = strlen(e->msg);
+
+    if (retries > 0)
+        snprintf(e->msg + used, sizeof(e->msg) - used, " (after %d attempts)", retries + 1);
+}
 
 static void finish(struct pager *p, const struct err *e)
 {
@@ -30,10 +40,11 @@ static void on_page(void *ctx, struct http_request *req, struct http_response *r
     char *next = NULL;
 
     if (call_err->code != ERR_OK) {
-        if (resp->status >= 300 && p->spec.error)
+        if (resp->status >= 300 && p->spec.error) {
             p->spec.error(&e, req->operation, resp->status, &resp->headers, resp->body.data,
                           resp->body.len);
-        else
+            say_attempts(&e, resp->retries);
+        } else
             err_set_http(&e, call_err->code, call_err->http_status, "%s", call_err->msg);
         goto done;
     }

@@ -99,5 +99,6 @@ int cmd_calls(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args 
  * a line on stdout, nothing on stderr (a missing database completes nothing). */
 int cmd_complete(struct cli *cli, int argc, char **argv);
 int cmd_doctor(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 
 #endif

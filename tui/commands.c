@@ -42,12 +42,6 @@ static int check_day(const struct cli_cmd *cmd, const char *opt, const char *v)
     return cli_usage_error(cmd, reason);
 }
 
-static int run_plain(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
-{
-    (void)a;
-    return unbuilt(cli, cmd, false);
-}
-
 static int run_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
 {
     if (a->val[2] != NULL && a->val[1] == NULL)
@@ -137,8 +131,13 @@ static const struct cli_cmd commands[] = {
      "history database (this version does not refresh it first: run 'pipetop refresh').\n"
      "Exits 1 when a failed, missing, stuck, cancelled or upstream-failed run is shown.",
      OPTS(status_opts), 0, 0, true, cmd_status},
-    {"refresh", "", "poll the clouds once and update the history database", NULL, NULL, 0, 0, 0,
-     false, run_plain},
+    {"refresh", "[--json]", "poll the clouds once and update the history database",
+     "Reads every export, transfer and scheduled-query run and table from AWS and Google Cloud,\n"
+     "many calls at once, and stores them in the history database in one transaction. After the\n"
+     "first refresh, finished exports are read from history instead of being asked for again.\n"
+     "Exits 0 when everything was read, 4 when a source could not be read (each is listed with\n"
+     "its error; the rest is stored), 3 when credentials or config kept a source from being read.",
+     NULL, 0, 0, 0, true, cmd_refresh},
     {"runs", "[--failed] [--since DATE] [--json]", "the stage runs in the history database",
      "Lists stage runs, newest first. Exits 1 when a failed run is listed.", OPTS(runs_opts), 0, 0,
      true, cmd_runs},

@@ -59,8 +59,12 @@ struct fakecloud {
     char workdir[1024];
     unsigned short port;
     unsigned int seed;
-    char *tls_cert; /* PEM (--tls-cert): serve https:// instead of http:// */
-    char *tls_key;  /* PEM (--tls-key) */
+    char *tls_cert;      /* PEM (--tls-cert): serve https:// instead of http:// */
+    char *tls_key;       /* PEM (--tls-key) */
+    long clock_offset_s; /* --clock-offset-s: overrides the scenario's clock_offset_s */
+    int has_clock_offset;
+    long page_size; /* --page-size: overrides the scenario's page_size */
+    int has_page_size;
 
     pthread_mutex_t lock; /* faults, rng, counters, calls file */
     struct fc_faults global;
@@ -81,9 +85,10 @@ struct fakecloud {
 struct fc_request {
     struct fakecloud *fc;
     const char *method;
-    const char *path;  /* decoded path, no query */
-    const char *query; /* raw query string without '?', "" when none */
-    const char *body;  /* NUL-terminated; body_len bytes */
+    const char *path;    /* decoded path, no query */
+    const char *query;   /* raw query string without '?', "" when none */
+    const char *raw_uri; /* the request target exactly as sent (path still percent-encoded) */
+    const char *body;    /* NUL-terminated; body_len bytes */
     size_t body_len;
     const char *service;   /* as routed: "dynamodb", "s3", "fake", ... */
     const char *operation; /* as routed */

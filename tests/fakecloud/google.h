@@ -1,9 +1,9 @@
 /* tests/fakecloud/google.h: the fake Google side — OAuth 2 (a service-account key and an
  * authorized_user file generated at start, the token endpoint checking the jwt-bearer assertion
  * as Google does, the refresh-token grant, a GCE metadata server) and the bearer-token check
- * every Google route runs first, plus DTS transferConfigs.list and BigQuery datasets.list.
- * Scenario section "gcp": project, location, project_number, token_ttl_s, transfer_configs[],
- * datasets[]. Answers use Google's real shapes. Test support only. */
+ * every Google route runs first (the DTS and BigQuery handlers are in gcp.h). Scenario section
+ * "gcp": project, location, project_number, token_ttl_s. Answers use Google's real shapes.
+ * Test support only. */
 #ifndef TESTS_FAKECLOUD_GOOGLE_H
 #define TESTS_FAKECLOUD_GOOGLE_H
 
@@ -30,7 +30,5 @@ int fc_google_error(struct fc_response *r, int code, const char *status, const c
 int fc_google_token(struct fakecloud *fc, struct fc_request *req, struct fc_response *r);
 int fc_google_metadata_token(struct fakecloud *fc, struct fc_request *req, struct fc_response *r);
 int fc_google_metadata_project(struct fakecloud *fc, struct fc_request *req, struct fc_response *r);
-int fc_dts_list_configs(struct fakecloud *fc, struct fc_request *req, struct fc_response *r);
-int fc_bq_list_datasets(struct fakecloud *fc, struct fc_request *req, struct fc_response *r);
 
 #endif

@@ -15,9 +15,11 @@
 static void usage(void)
 {
     fputs("usage: fakecloud --scenario FILE --workdir DIR [--port N] [--seed S]\n"
-          "                 [--tls-cert PEM --tls-key PEM]\n"
+          "                 [--tls-cert PEM --tls-key PEM] [--page-size N] [--clock-offset-s N]\n"
           "  Serves the fake AWS/GCP APIs on 127.0.0.1; prints READY port=N when listening;\n"
-          "  writes DIR/env.sh (export lines) and DIR/calls.jsonl (one line per request).\n",
+          "  writes DIR/env.sh (export lines) and DIR/calls.jsonl (one line per request).\n"
+          "  --page-size N forces every list's page size; --clock-offset-s N shifts the fake's\n"
+          "  clock (both override the scenario's page_size / clock_offset_s).\n",
           stderr);
 }
 
@@ -48,6 +50,15 @@ static int parse_num(const char *s, unsigned long max, unsigned long *out)
     errno = 0;
     *out = strtoul(s, &end, 10);
     return (errno || end == s || *end || *out > max) ? -1 : 0;
+}
+
+static int parse_long(const char *s, long *out)
+{
+    char *end;
+
+    errno = 0;
+    *out = strtol(s, &end, 10);
+    return (errno || end == s || *end) ? -1 : 0;
 }
 
 static int modules_init(struct fakecloud *fc)
@@ -135,6 +146,11 @@ int main(int argc, char **argv)
         else if ((strcmp(a, "--port") == 0 && parse_num(v, 65535, &port) == 0) ||
                  (strcmp(a, "--seed") == 0 && parse_num(v, 0xffffffffUL, &seed) == 0))
             ;
+        else if (strcmp(a, "--page-size") == 0 && parse_long(v, &fc.page_size) == 0 &&
+                 fc.page_size >= 0)
+            fc.has_page_size = 1;
+        else if (strcmp(a, "--clock-offset-s") == 0 && parse_long(v, &fc.clock_offset_s) == 0)
+            fc.has_clock_offset = 1;
         else {
             fprintf(stderr, "fakecloud: bad argument %s %s\n", a, v);
             usage();

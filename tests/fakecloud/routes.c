@@ -3,11 +3,17 @@
  * then matched against fc_routes[]; an operation without a route gets the service's own
  * "unknown operation" answer. Extend by adding lines to fc_routes[] and fc_modules[]. */
 #include "tests/fakecloud/fakecloud.h"
+#include "tests/fakecloud/gcp.h"
 #include "tests/fakecloud/google.h"
+
+#include "tests/fakecloud/aws.h"
+#include "tests/fakecloud/world.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define BQ_REFUSED "REFUSED-query-job(pipetop reads metadata only)"
 
 const struct fc_route fc_routes[] = {
     /* control endpoints (never fault-injected) */
@@ -15,24 +21,67 @@ const struct fc_route fc_routes[] = {
     {"fake", "* /_fake/faults", "faults", fc_control_faults, FC_NO_FAULTS},
     {"fake", "GET /_fake/calls", "calls", fc_control_calls, FC_NO_FAULTS},
     {"fake", "* /_fake/stats", "stats", fc_control_stats, FC_NO_FAULTS},
+    {"fake", "GET /_fake/world", "world", fw_control_world, FC_NO_FAULTS},
     /* test routes for the HTTP engine (fault-injected like any service) */
     {"fake", "* /_fake/echo", "echo", fc_control_echo, 0},
     {"fake", "GET /_fake/big", "big", fc_control_big, 0},
     {"fake", "* /_fake/status", "status", fc_control_status, 0},
+    /* AWS (tests/fakecloud/<service>.c) */
+    {"sts", "GetCallerIdentity", NULL, sts_get_caller_identity, 0},
+    {"sts", "AssumeRole", NULL, sts_assume_role, 0},
+    {"rds", "DescribeExportTasks", NULL, rds_describe_export_tasks, 0},
+    {"rds", "StartExportTask", NULL, rds_start_export_task, 0},
+    {"rds", "DescribeDBClusterSnapshots", NULL, rds_describe_db_cluster_snapshots, 0},
+    {"dynamodb", "ListTables", NULL, ddb_list_tables, 0},
+    {"dynamodb", "DescribeTable", NULL, ddb_describe_table, 0},
+    {"dynamodb", "DescribeContinuousBackups", NULL, ddb_describe_continuous_backups, 0},
+    {"dynamodb", "ListExports", NULL, ddb_list_exports, 0},
+    {"dynamodb", "DescribeExport", NULL, ddb_describe_export, 0},
+    {"dynamodb", "ExportTableToPointInTime", NULL, ddb_export_table, 0},
+    {"lambda", "POST /2015-03-31/functions/*/invocations", "Invoke", lambda_invoke, 0},
+    {"events", "DescribeRule", NULL, events_describe_rule, 0},
+    {"events", "ListTargetsByRule", NULL, events_list_targets, 0},
+    {"s3", "GET /*", "ListObjectsV2", s3_bucket_get, 0},
+    {"s3", "GET /*/", "ListObjectsV2", s3_bucket_get, 0},
+    {"s3", "GET /*/**", "GetObject", s3_object_get, 0},
+    {"s3", "HEAD /*/**", "HeadObject", s3_object_get, 0},
     /* Google: OAuth 2, metadata server, DTS, BigQuery (google.h) */
     {"oauth2", "POST /token", "token", fc_google_token, 0},
     {"metadata", "GET /computeMetadata/v1/instance/service-accounts/default/token", "token",
      fc_google_metadata_token, 0},
     {"metadata", "GET /computeMetadata/v1/project/project-id", "project-id",
      fc_google_metadata_project, 0},
+    /* DTS v1 (dts.c, dts_runs.c) and BigQuery v2 (bq.c, bq_patch.c), world-backed (gcp.h) */
     {"dts", "GET /v1/projects/*/locations/*/transferConfigs", "transferConfigs.list",
-     fc_dts_list_configs, 0},
-    {"bigquery", "GET /bigquery/v2/projects/*/datasets", "datasets.list", fc_bq_list_datasets, 0},
+     fc_dts_configs_list, 0},
+    {"dts", "POST /v1/projects/*/locations/*/transferConfigs/*:startManualRuns",
+     "transferConfigs.startManualRuns", fc_dts_start_manual_runs, 0},
+    {"dts", "GET /v1/projects/*/locations/*/transferConfigs/*", "transferConfigs.get",
+     fc_dts_configs_get, 0},
+    {"dts", "GET /v1/projects/*/locations/*/transferConfigs/*/runs", "runs.list", fc_dts_runs_list,
+     0},
+    {"dts", "GET /v1/projects/*/locations/*/transferConfigs/*/runs/*", "runs.get", fc_dts_runs_get,
+     0},
+    {"dts", "GET /v1/projects/*/locations/*/transferConfigs/*/runs/*/transferLogs",
+     "runs.transferLogs.list", fc_dts_logs_list, 0},
+    {"bigquery", "GET /bigquery/v2/projects/*/datasets", "datasets.list", fc_bq_datasets_list, 0},
+    {"bigquery", "GET /bigquery/v2/projects/*/datasets/*/tables", "tables.list", fc_bq_tables_list,
+     0},
+    {"bigquery", "GET /bigquery/v2/projects/*/datasets/*/tables/*", "tables.get", fc_bq_tables_get,
+     0},
+    {"bigquery", "PATCH /bigquery/v2/projects/*/datasets/*/tables/*", "tables.patch",
+     fc_bq_tables_patch, 0},
+    /* pipetop reads metadata only: every query or job call is refused, loudly */
+    {"bigquery", "* /bigquery/v2/projects/*/jobs", BQ_REFUSED, fc_bq_jobs_refuse, 0},
+    {"bigquery", "* /bigquery/v2/projects/*/jobs/**", BQ_REFUSED, fc_bq_jobs_refuse, 0},
+    {"bigquery", "* /bigquery/v2/projects/*/queries", BQ_REFUSED, fc_bq_jobs_refuse, 0},
+    {"bigquery", "* /bigquery/v2/projects/*/queries/**", BQ_REFUSED, fc_bq_jobs_refuse, 0},
 };
 const size_t fc_n_routes = sizeof(fc_routes) / sizeof(fc_routes[0]);
 
 const struct fc_module fc_modules[] = {
     {"control", NULL, NULL},
+    {"world", fw_module_init, fw_module_fini}, /* FW_MODULE_INDEX */
     {"google", fc_google_init, fc_google_fini},
 };
 const size_t fc_n_modules = sizeof(fc_modules) / sizeof(fc_modules[0]);

@@ -255,6 +255,7 @@ static enum MHD_Result dispatch(struct fc_conn *cc, struct MHD_Connection *conn,
     req.method = method;
     req.path = url;
     req.query = q ? q + 1 : "";
+    req.raw_uri = cc->uri;
     req.body = buf_cstr(&cc->body);
     req.body_len = cc->body.len;
     req.conn = conn;

@@ -49,7 +49,8 @@ req rds-by-scope 400 'http://rds.amazonaws.com/doc/2014-10-31/' \
     -H "$(sigv4 rds)" -d 'Action=NoSuchOp&Version=2014-10-31' "$url/"
 req sts-by-version 400 'for version 2011-06-15' -d 'Action=NoSuchOp&Version=2011-06-15' "$url/"
 req lambda-unknown 404 'X-Amzn-ErrorType: UnknownOperationException' "$url/2015-03-31/functions/f/nothing"
-req s3-unknown 404 '<Code>NoSuchBucket</Code>' "$url/some-bucket/some/key"
+# S3 paths are routed to the world's bucket handler, which checks the signature first (as S3 does)
+req s3-unsigned 403 '<Code>AccessDenied</Code>' "$url/some-bucket/some/key"
 req bigquery-unknown 404 '"status":"NOT_FOUND"' "$url/bigquery/v2/projects/p/nothing/here"
 req dts-unknown 404 '"status":"NOT_FOUND"' "$url/v1/projects/p/locations/us/nothing"
 req oauth2-bad-grant 400 '"error":"unsupported_grant_type"' -d 'grant_type=x' "$url/token"
@@ -68,7 +69,7 @@ req google-throttle 429 '"status":"RESOURCE_EXHAUSTED"' "$url/bigquery/v2/projec
 req health-unfaulted 200 '"status":"ok"' "$url/_fake/health"
 req faults-5xx 200 'error_5xx_rate' -d '{"dts":{"error_5xx_rate":1}}' "$url/_fake/faults"
 req dts-5xx 503 '"status":"UNAVAILABLE"' "$url/v1/projects/p/locations/us/nothing"
-req s3-faults-replaced 404 'NoSuchBucket' "$url/bucket/key"
+req s3-faults-replaced 403 'AccessDenied' "$url/bucket/key"
 
 # calls.jsonl: one line per request, routed names, no secrets
 lines=$(wc -l <"$work/calls.jsonl")
