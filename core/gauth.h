@@ -116,8 +116,8 @@ struct gauth_options {
     int max_attempts;         /* token calls: attempts; 0 = the HTTP engine's default */
 };
 
-/* Takes ownership of cred (its fields are moved; the struct is left empty). Creates the small
- * HTTP client gauth uses for token calls. Free with gauth_free(). */
+/* Takes ownership of cred, also on failure (its fields are moved; the struct is left empty).
+ * Creates the small HTTP client gauth uses for token calls. Free with gauth_free(). */
 int gauth_new(struct gauth **out, struct gauth_cred *cred, const struct gauth_options *opt,
               struct err *e);
 

@@ -2,6 +2,8 @@
  * RFC 3986 percent-encoding. No libcurl here (that is core/http.c) and no network I/O. */
 #include "core/http.h"
 
+#include <openssl/crypto.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,6 +50,8 @@ void http_headers_release(struct http_headers *h)
 {
     for (size_t i = 0; i < h->n; i++) {
         free(h->name[i]);
+        if (h->value[i] != NULL) /* Authorization, tokens: wiped before the memory is reused */
+            OPENSSL_cleanse(h->value[i], strlen(h->value[i]));
         free(h->value[i]);
         h->name[i] = NULL;
         h->value[i] = NULL;
@@ -92,6 +96,9 @@ void http_request_release(struct http_request *req)
         return;
     free(req->method);
     free(req->url);
+    /* Bodies carry secrets (token grants, assertions): wipe before freeing, like header values. */
+    if (req->body != NULL)
+        OPENSSL_cleanse(req->body, req->body_len);
     free(req->body);
     free(req->command);
     http_headers_release(&req->headers);

@@ -71,6 +71,16 @@ static int field_ok(json_t *f, const char *path, char *msg, size_t n)
                  str(f, "type", ""), path);
         return -1;
     }
+    if (strcasecmp(canon(str(f, "type", "")), "RECORD") == 0 &&
+        json_array_size(json_object_get(f, "fields")) == 0) {
+        snprintf(msg, n, "Field %.300s is type RECORD but has no schema", path);
+        return -1;
+    }
+    if (strcasecmp(canon(str(f, "type", "")), "RECORD") != 0 && json_object_get(f, "fields")) {
+        snprintf(msg, n, "Field %.300s is type %.100s but has subfields: only RECORD fields may",
+                 path, str(f, "type", ""));
+        return -1;
+    }
     if (strcasecmp(mode, "NULLABLE") && strcasecmp(mode, "REQUIRED") &&
         strcasecmp(mode, "REPEATED")) {
         snprintf(msg, n, "Invalid value for mode: %.100s is not a valid value (field: %.300s)",

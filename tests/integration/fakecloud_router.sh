@@ -49,8 +49,8 @@ req rds-by-scope 400 'http://rds.amazonaws.com/doc/2014-10-31/' \
     -H "$(sigv4 rds)" -d 'Action=NoSuchOp&Version=2014-10-31' "$url/"
 req sts-by-version 400 'for version 2011-06-15' -d 'Action=NoSuchOp&Version=2011-06-15' "$url/"
 req lambda-unknown 404 'X-Amzn-ErrorType: UnknownOperationException' "$url/2015-03-31/functions/f/nothing"
-# S3 paths are routed to the world's bucket handler, which checks the signature first (as S3 does)
-req s3-unsigned 403 '<Code>AccessDenied</Code>' "$url/some-bucket/some/key"
+# an anonymous (unsigned) S3 request: S3's own 403 in the <Error> shape
+req s3-anonymous 403 '<Code>AccessDenied</Code>' "$url/some-bucket/some/key"
 req bigquery-unknown 404 '"status":"NOT_FOUND"' "$url/bigquery/v2/projects/p/nothing/here"
 req dts-unknown 404 '"status":"NOT_FOUND"' "$url/v1/projects/p/locations/us/nothing"
 req oauth2-bad-grant 400 '"error":"unsupported_grant_type"' -d 'grant_type=x' "$url/token"

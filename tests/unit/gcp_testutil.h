@@ -69,6 +69,13 @@ const char *gt_last_segment(const char *name);
 const char *gt_config_id(struct gt *g, const char *source, int n);
 /* "/datasets/D/tables/T" of a table with at least two schema fields. */
 void gt_some_table(struct gt *g, char *path, size_t n);
+/* A FAILED run of a scheduled_query config (its config id into cfg, the run into *run). */
+void gt_failed_query_run(struct gt *g, char *cfg, size_t n, json_t **run);
+/* "/datasets/D/tables/T" of the table a scheduled_query config writes (DDL or template). */
+void gt_query_table(struct gt *g, const char *cfg, char *path, size_t n);
+/* "/datasets/D/tables/T" of a table whose schema has a RECORD field; the first RECORD. */
+void gt_record_table(struct gt *g, char *path, size_t n);
+json_t *gt_first_record(json_t *fields);
 /* Polls runs.get on the run until it is SUCCEEDED/FAILED/CANCELLED (fails after 90 s). */
 json_t *gt_wait_final(struct gt *g, const char *run_name);
 char *gt_fresh_token(struct gt *g);

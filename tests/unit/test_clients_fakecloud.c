@@ -16,21 +16,16 @@
 #include "tests/unit/clients_testutil.h"
 #include "tests/unit/fakecloud_proc.h"
 
+/* The world (tests/scenarios/README.md): pipeline orders (an amazon_s3 transfer into raw.orders_raw
+ * at 04:00 UTC and its scheduled query), pipeline users (a transfer only), and an extra dataset. */
 static const char scenario[] =
-    "{\"gcp\":{\"project\":\"example-project\",\"project_number\":\"123456789012\","
-    "\"transfer_configs\":["
-    "{\"name\":\"projects/123456789012/locations/us/transferConfigs/a1\",\"dataSourceId\":"
-    "\"amazon_s3\",\"destinationDatasetId\":\"raw\",\"schedule\":\"every day 04:00\","
-    "\"params\":{\"data_path\":\"s3://b/dynamodb/Orders/{run_time|\\\"%Y-%m-%d\\\"}/*.json.gz\","
-    "\"destination_table_name_template\":\"orders_raw\"},\"state\":\"SUCCEEDED\"},"
-    "{\"name\":\"projects/123456789012/locations/us/transferConfigs/q1\",\"dataSourceId\":"
-    "\"scheduled_query\",\"schedule\":\"every day 05:00\",\"params\":{\"query\":\"SELECT 1\"}},"
-    "{\"name\":\"projects/123456789012/locations/us/transferConfigs/a2\",\"dataSourceId\":"
-    "\"amazon_s3\",\"disabled\":true},"
-    "{\"name\":\"projects/123456789012/locations/eu/transferConfigs/e1\",\"dataSourceId\":"
-    "\"amazon_s3\"}],"
-    "\"datasets\":[{\"datasetId\":\"raw\",\"location\":\"US\"},{\"datasetId\":\"mart\","
-    "\"friendlyName\":\"分析\"},{\"datasetId\":\"tmp\"}]}}";
+    "{\"gcp\":{\"project\":\"example-project\",\"project_number\":\"123456789012\"},"
+    "\"days\":3,\"export\":{\"transfer_at\":\"04:00\"},"
+    "\"dynamodb\":{\"tables\":[{\"name\":\"orders\"},{\"name\":\"users\"}]},"
+    "\"pipelines\":[{\"name\":\"orders\",\"source\":{\"dynamodb\":\"orders\"},"
+    "\"raw_table\":\"orders_raw\"},"
+    "{\"name\":\"users\",\"source\":{\"dynamodb\":\"users\"},\"query\":false}],"
+    "\"bigquery\":{\"datasets\":[{\"id\":\"tmp\",\"friendly_name\":\"分析\"}]}}";
 
 static struct fakecloud_proc fc;
 static struct gauth *g;
@@ -89,14 +84,15 @@ static void test_transfer_configs_paged(void **state)
     listall_dts_configs(&spec, &q, gauth_prepare, g);
     if (pager_run(c, &spec, &pages, &e) != 0)
         fail_msg("%s", e.msg);
-    assert_int_equal(q.result.n, 3); /* the eu config is not in location us */
+    assert_int_equal(q.result.n, 3);
     assert_true(pages >= 3);
-    assert_string_equal(q.result.v[0].cfg.name, "projects/123456789012/locations/us/"
-                                                "transferConfigs/a1");
+    assert_memory_equal(q.result.v[0].cfg.name,
+                        "projects/123456789012/locations/us/transferConfigs/",
+                        strlen("projects/123456789012/locations/us/transferConfigs/"));
     assert_string_equal(q.result.v[0].cfg.schedule, "every day 04:00");
     assert_string_equal(q.result.v[0].cfg.destination_table_template, "orders_raw");
-    assert_string_equal(q.result.v[1].cfg.query, "SELECT 1");
-    assert_true(q.result.v[2].cfg.disabled);
+    assert_non_null(strstr(q.result.v[1].cfg.query, "FROM raw.orders_raw"));
+    assert_false(q.result.v[2].cfg.disabled);
     dts_configs_release(&q.result);
 
     q.data_source_ids = s3; /* repeated dataSourceIds filter */
@@ -131,7 +127,8 @@ static void test_datasets_paged(void **state)
     assert_int_equal(pages, 2);
     assert_int_equal(q.result.n, 3);
     assert_string_equal(q.result.v[1].dataset_id, "mart");
-    assert_string_equal(q.result.v[1].friendly_name, "分析");
+    assert_string_equal(q.result.v[2].dataset_id, "tmp");
+    assert_string_equal(q.result.v[2].friendly_name, "分析");
     assert_string_equal(q.result.v[2].project, "example-project");
     bq_datasets_release(&q.result);
 

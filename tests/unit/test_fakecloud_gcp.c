@@ -327,6 +327,129 @@ static void test_transfer_rerun_loads_files(void **state)
     json_decref(out);
 }
 
+/* A failed scheduled-query day re-run: LATEST no longer lists the day as FAILED while the
+ * all-attempts list keeps the failed attempt, and the query's table shows the new run. */
+static void test_query_rerun(void **state)
+{
+    char path[512], body[256], cfg[128], table[256];
+    json_t *failed, *after, *all, *run, *out, *item, *t0, *t1;
+    const char *rt;
+    size_t i;
+    int still = 0, kept = 0;
+
+    (void)state;
+    gt_failed_query_run(&gt, cfg, sizeof(cfg), &failed);
+    rt = json_string_value(json_object_get(failed, "runTime"));
+    gt_query_table(&gt, cfg, table, sizeof(table));
+    t0 = gt_ok(&gt, GT_BQ, "GET", table, NULL, "bigquery.tables.get");
+    snprintf(path, sizeof(path), "/transferConfigs/%s:startManualRuns", cfg);
+    snprintf(body, sizeof(body), "{\"requestedRunTime\":\"%s\"}", rt);
+    out = gt_ok(&gt, GT_DTS, "POST", path, body,
+                "bigquerydatatransfer.projects.locations.transferConfigs.startManualRuns");
+    run = gt_wait_final(&gt, json_string_value(json_object_get(
+                                 json_array_get(json_object_get(out, "runs"), 0), "name")));
+    snprintf(path, sizeof(path), "/transferConfigs/%s/runs", cfg);
+    after = gt_list_all(&gt, GT_DTS, path, "states=FAILED&runAttempt=LATEST", "transferRuns",
+                        "bigquerydatatransfer.projects.locations.transferConfigs.runs.list");
+    all = gt_list_all(&gt, GT_DTS, path, "states=FAILED", "transferRuns",
+                      "bigquerydatatransfer.projects.locations.transferConfigs.runs.list");
+    json_array_foreach(after, i, item)
+    {
+        still |= strcmp(json_string_value(json_object_get(item, "runTime")), rt) == 0;
+    }
+    json_array_foreach(all, i, item)
+    {
+        kept |= strcmp(json_string_value(json_object_get(item, "runTime")), rt) == 0;
+    }
+    assert_true(kept);
+    t1 = gt_ok(&gt, GT_BQ, "GET", table, NULL, "bigquery.tables.get");
+    if (strcmp(json_string_value(json_object_get(run, "state")), "SUCCEEDED") == 0) {
+        assert_false(still);
+        assert_true(gt_parse_ms(json_object_get(t1, "lastModifiedTime")) >
+                    gt_parse_ms(json_object_get(t0, "lastModifiedTime")));
+    } else {
+        assert_true(still);
+    }
+    json_decref(out);
+    json_decref(t0);
+    json_decref(t1);
+    json_decref(after);
+    json_decref(all);
+    json_decref(run);
+    json_decref(failed);
+}
+
+/* Schema changes inside a RECORD: new nested NULLABLE fields are accepted; dropping a nested
+ * field or tightening a mode is BigQuery's 400. */
+static void test_patch_nested(void **state)
+{
+    char path[512], *body;
+    json_t *t, *fields, *rec, *bad, *err, *patched;
+
+    (void)state;
+    gt_record_table(&gt, path, sizeof(path));
+    t = gt_ok(&gt, GT_BQ, "GET", path, NULL, "bigquery.tables.get");
+    fields = json_deep_copy(json_object_get(json_object_get(t, "schema"), "fields"));
+    rec = gt_first_record(fields);
+    assert_non_null(rec);
+
+    bad = json_deep_copy(fields);
+    json_array_remove(json_object_get(gt_first_record(bad), "fields"), 0);
+    body = gt_schema_body(bad);
+    err = gt_bq_error(&gt, "PATCH", path, body, 400, "invalid");
+    assert_non_null(strstr(gt_error_message(err), "is missing in new schema"));
+    assert_non_null(strstr(gt_error_message(err), "."));
+    free(body);
+    json_decref(err);
+    json_decref(bad);
+
+    bad = json_deep_copy(fields);
+    json_object_set_new(gt_first_record(bad), "mode", json_string("REQUIRED"));
+    body = gt_schema_body(bad);
+    err = gt_bq_error(&gt, "PATCH", path, body, 400, "invalid");
+    assert_non_null(strstr(gt_error_message(err), "has changed mode from NULLABLE to REQUIRED"));
+    free(body);
+    json_decref(err);
+    json_decref(bad);
+
+    json_array_append_new(json_object_get(rec, "fields"),
+                          json_pack("{s:s,s:s,s:s,s:[{s:s,s:s,s:s}]}", "name", "pipetop_nested",
+                                    "type", "RECORD", "mode", "NULLABLE", "fields", "name", "S",
+                                    "type", "STRING", "mode", "NULLABLE"));
+    body = gt_schema_body(fields);
+    patched = gt_ok_hdr(&gt, GT_BQ, "PATCH", path, body, "bigquery.tables.patch", "*");
+    assert_non_null(strstr(gt_dump(&gt, patched), "pipetop_nested"));
+    free(body);
+    json_decref(patched);
+    json_decref(fields);
+    json_decref(t);
+}
+
+/* A page token is only good for the list that made it. */
+static void test_foreign_page_token(void **state)
+{
+    json_t *page;
+    char q[512];
+    const char *tok;
+    struct buf enc = BUF_INIT(1024);
+
+    (void)state;
+    page = gt_ok(&gt, GT_DTS, "GET", "/transferConfigs?pageSize=1", NULL,
+                 "bigquerydatatransfer.projects.locations.transferConfigs.list");
+    tok = json_string_value(json_object_get(page, "nextPageToken"));
+    assert_non_null(tok);
+    http_urlencode(&enc, tok, strlen(tok), 0);
+    snprintf(q, sizeof(q), "/datasets?pageToken=%s", buf_cstr(&enc));
+    json_decref(gt_bq_error(&gt, "GET", q, NULL, 400, "invalid"));
+    snprintf(q, sizeof(q), "/transferConfigs/%s/runs?pageToken=%s",
+             gt_config_id(&gt, "amazon_s3", 0), buf_cstr(&enc));
+    json_decref(gt_dts_error(&gt, "GET", q, NULL, 400, "INVALID_ARGUMENT"));
+    json_decref(gt_ok(&gt, GT_DTS, "GET", "/transferConfigs?pageSize=1000", NULL,
+                      "bigquerydatatransfer.projects.locations.transferConfigs.list"));
+    buf_release(&enc);
+    json_decref(page);
+}
+
 /* ---- BigQuery ------------------------------------------------------------------------------- */
 
 static void test_datasets_tables(void **state)
@@ -454,6 +577,28 @@ static void test_tables_patch(void **state)
     free(body);
     json_decref(bad);
 
+    /* malformed bodies: BigQuery's 400, never a crash */
+    {
+        const char *garbage[] = {
+            "{\"schema\":\"x\"}",
+            "{\"schema\":{\"fields\":5}}",
+            "{\"schema\":{\"fields\":[1,2]}}",
+            "{\"schema\":{\"fields\":[{\"type\":\"STRING\"}]}}",
+            "[]",
+            "{\"schema\":",
+        };
+        for (size_t i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++)
+            json_decref(gt_bq_error(&gt, "PATCH", path, garbage[i], 400, "invalid"));
+        bad = json_deep_copy(fields);
+        json_array_append_new(bad, json_pack("{s:s,s:s}", "name", "empty_rec", "type", "RECORD"));
+        body = gt_schema_body(bad);
+        err = gt_bq_error(&gt, "PATCH", path, body, 400, "invalid");
+        assert_non_null(strstr(gt_error_message(err), "has no schema"));
+        free(body);
+        json_decref(err);
+        json_decref(bad);
+    }
+
     /* adding a NULLABLE column: accepted, new etag, later lastModifiedTime */
     json_array_append_new(fields,
                           json_pack("{s:s,s:s,s:s,s:s}", "name", "pipetop_added", "type", "STRING",
@@ -545,11 +690,14 @@ int main(void)
         cmocka_unit_test(test_dts_errors),
         cmocka_unit_test(test_runs),
         cmocka_unit_test(test_manual_runs_validation),
+        cmocka_unit_test(test_query_rerun), /* before test_manual_runs re-runs the failed day */
         cmocka_unit_test(test_manual_runs),
         cmocka_unit_test(test_transfer_rerun_loads_files),
+        cmocka_unit_test(test_foreign_page_token),
         cmocka_unit_test(test_datasets_tables),
         cmocka_unit_test(test_tables_get_options),
         cmocka_unit_test(test_tables_patch),
+        cmocka_unit_test(test_patch_nested),
         cmocka_unit_test(test_jobs_refused),
         cmocka_unit_test(test_bearer_rejected),
     };

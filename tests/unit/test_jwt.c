@@ -138,6 +138,34 @@ static void test_google_assertion(void **state)
     jwt_key_free(k);
 }
 
+/* A token whose header says another algorithm ("none", HS256) never verifies. */
+static void test_verify_rejects_other_alg(void **state)
+{
+    const char *a2 = "jws_rs256_rfc7515_appendix_a2";
+    static const char *headers[] = {"{\"alg\":\"none\"}", "{\"alg\":\"HS256\"}", "[]", "x"};
+    struct jwt_key *k = NULL;
+    struct err e = ERR_INIT;
+
+    (void)state;
+    assert_int_equal(jwt_key_from_pem(&k, vec(a2, "rsa_private_key_pem_pkcs8_derived"), "key", &e),
+                     0);
+    for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+        char *jws = NULL, *dot;
+        struct buf b = BUF_INIT(4096);
+        struct err ve = ERR_INIT;
+        /* a valid RS256 signature over the same claims, with the header swapped */
+        assert_int_equal(jwt_encode_rs256(&jws, k, "{\"alg\":\"RS256\"}", "{}", &e), 0);
+        dot = strchr(jws, '.');
+        jwt_b64url_encode(&b, headers[i], strlen(headers[i]));
+        buf_puts(&b, dot);
+        assert_int_equal(jwt_verify_rs256(buf_cstr(&b), k, NULL, &ve), -1);
+        assert_int_equal(ve.code, ERR_AUTH);
+        buf_release(&b);
+        free(jws);
+    }
+    jwt_key_free(k);
+}
+
 static void test_bad_keys(void **state)
 {
     static const char *bad[] = {"", "not a pem",
@@ -158,9 +186,8 @@ static void test_bad_keys(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_b64url_roundtrip),
-        cmocka_unit_test(test_rfc7515_a2),
-        cmocka_unit_test(test_google_assertion),
+        cmocka_unit_test(test_b64url_roundtrip), cmocka_unit_test(test_rfc7515_a2),
+        cmocka_unit_test(test_google_assertion), cmocka_unit_test(test_verify_rejects_other_alg),
         cmocka_unit_test(test_bad_keys),
     };
     return cmocka_run_group_tests(tests, load_vectors, free_vectors);
