@@ -167,14 +167,18 @@ static void dash_history_changed(struct dash *d)
     size_t n = 0;
     struct err e = ERR_INIT;
 
-    if (d->db == NULL && db_open(&d->db, d->db_file, DB_READONLY, &e) != 0)
-        d->db = NULL;
+    if (d->db == NULL) {
+        if (db_open(&d->db, d->db_file, DB_READONLY, &e) != 0)
+            d->db = NULL;
+        else if (d->depth > 0)
+            dash_msg(d, ROLE_OK, "the first refresh is stored in %s", d->db_file);
+    }
     d->as_of_ms = 0;
     d->as_of_status[0] = '\0';
-    if (d->db != NULL && db_list_refreshes(d->db, 10, &r, &n, &e) == 0) {
+    if (d->db != NULL && db_list_refreshes(d->db, 50, &r, &n, &e) == 0) {
         for (size_t i = 0; i < n; i++) {
-            if (r[i].ended_ms == 0)
-                continue;
+            if (r[i].ended_ms == 0 || r[i].status == DB_REFRESH_FAILED)
+                continue; /* the data is as old as the last refresh that stored something */
             d->as_of_ms = r[i].ended_ms;
             snprintf(d->as_of_status, sizeof(d->as_of_status), "%s",
                      db_refresh_status_name(r[i].status));

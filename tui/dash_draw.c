@@ -31,11 +31,13 @@ static void age_text(const struct dash *d, char *out, size_t n)
     char dur[32];
 
     if (d->as_of_ms == 0) {
-        snprintf(out, n, "no refresh recorded yet");
+        snprintf(out, n, "no data yet");
         return;
     }
     out_duration(d->now_ms - d->as_of_ms, dur, sizeof(dur));
-    snprintf(out, n, "data %s old (%s)", dur, d->as_of_status);
+    snprintf(out, n, "data %s old%s%s%s", dur, strcmp(d->as_of_status, "ok") != 0 ? " (" : "",
+             strcmp(d->as_of_status, "ok") != 0 ? d->as_of_status : "",
+             strcmp(d->as_of_status, "ok") != 0 ? ")" : "");
 }
 
 static void draw_title(struct dash *d, struct view *v)
@@ -46,7 +48,7 @@ static void draw_title(struct dash *d, struct view *v)
     v->ops->title(v, title, sizeof(title));
     age_text(d, age, sizeof(age));
     if (d->eng == NULL) {
-        snprintf(eng, sizeof(eng), " | offline mode");
+        snprintf(eng, sizeof(eng), " | history only");
     } else if (d->es.running) {
         snprintf(eng, sizeof(eng), " | refreshing %llds",
                  (long long)(d->now_ms - d->es.started_ms) / 1000);
@@ -60,7 +62,7 @@ static void draw_title(struct dash *d, struct view *v)
     snprintf(right, sizeof(right), " %s%s ", age, eng);
     w = out_width(right);
     if (w > COLS - out_width(left))
-        w = COLS - out_width(left) > 30 ? COLS - out_width(left) : 30;
+        w = COLS - out_width(left) > 16 ? COLS - out_width(left) : 16;
     tui_put(stdscr, 0, 0, left, COLS - w, ROLE_BAR);
     tui_put_right(stdscr, 0, COLS - w, right, w, ROLE_BAR);
 }

@@ -416,7 +416,10 @@ static void grid_title(struct view *v, char *out, size_t n)
 
     for (size_t p = 0; p < g->npipes; p++)
         failing += g->failing[p];
-    snprintf(out, n, "grid %zu pipelines, %zu failing", g->npipes, failing);
+    if (g->nrows != g->npipes)
+        snprintf(out, n, "grid %zu of %zu pipelines, %zu failing", g->nrows, g->npipes, failing);
+    else
+        snprintf(out, n, "grid %zu pipelines, %zu failing", g->npipes, failing);
 }
 
 const struct view_ops grid_view = {

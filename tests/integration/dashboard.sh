@@ -10,7 +10,8 @@ set -u
 : "${MKDB:?set MKDB to the fixture database tool}"
 FAKECLOUD=${FAKECLOUD:-}
 tmp=$(mktemp -d /tmp/pipetop-dash-XXXXXX)
-T="tmux -L pipetop-test-$$"
+n=0
+T="tmux -L pipetop-test-$$-$n"
 fcpid=
 cleanup() {
     $T kill-server 2>/dev/null
@@ -48,11 +49,13 @@ keys() { $T send-keys -t dash "$@"; }
 # start ENV...: runs the dashboard in a fresh 80x24 pane; its exit status is printed after it.
 start() {
     $T kill-server 2>/dev/null
+    n=$((n + 1))
+    T="tmux -L pipetop-test-$$-$n" # a fresh server: a dying one may still hold the old socket
     printf '%s\n' "$@" >"$tmp/env"
     cat >"$tmp/run.sh" <<SH
 #!/bin/sh
 while read -r kv; do [ -n "\$kv" ] && export "\$kv"; done <"$tmp/env"
-sh -c 'echo \$\$ >"$tmp/pid"; exec "$PIPETOP" --db "$tmp/h.db" \$DASH_ARGS'
+sh -c 'echo \$\$ >"$tmp/pid"; exec "$PIPETOP" --db "\${DASH_DB:-$tmp/h.db}" \$DASH_ARGS'
 echo "EXIT=\$?"
 sleep 60
 SH
@@ -66,7 +69,7 @@ start LANG=C.UTF-8 "DASH_ARGS=--offline"
 expect "grid 3 pipelines, 2 failing"
 expect "注文履歴"
 expect "✓"
-expect "offline mode"
+expect "history only"
 expect "? help"
 keys n
 expect "users 20"
@@ -152,6 +155,30 @@ start LANG=C.UTF-8 "DASH_ARGS=--offline"
 kill -TERM "$(cat "$tmp/pid")"
 expect "EXIT=143"
 [ "$($T display -p -t dash '#{alternate_on}')" = "0" ] || fail "SIGTERM left the alternate screen"
+
+# --- scale: 500 pipelines x 90 days (135,000 stage runs) scroll and filter at once ----------
+if [ -n "${MKBIGDB:-}" ]; then
+    "$MKBIGDB" "$tmp/big.db" || fail "mkbigdb"
+    printf '[general]\ndays = 90\n' >"$tmp/big.ini"
+    start LANG=C.UTF-8 "DASH_DB=$tmp/big.db" "DASH_ARGS=--offline --config $tmp/big.ini"
+    expect "grid 500 pipelines"
+    keys End
+    sleep 0.5
+    screen | grep -qF "pipeline-0499 20" || fail "End did not reach the last pipeline within 0.5 s"
+    keys / 0 2 5 0 Enter
+    sleep 0.5
+    screen | grep -qF "grid 1 of 500 pipelines" || fail "the grid filter did not answer within 0.5 s"
+    keys : r u n s Enter
+    wait_for "runs: 270 of 135000" 50 || fail "the runs list (filter kept) did not load in 5 s"
+    keys / C-h C-h C-h C-h 0 4 9 9 Enter
+    sleep 0.5
+    screen | grep -qF "runs: 270 of 135000 | /0499" || fail "refiltering 135,000 runs was not immediate"
+    keys End
+    sleep 0.5
+    screen | grep -qF "pipeline-0499-20" || fail "End in the runs list did not answer"
+    keys : q Enter
+    expect "EXIT=0"
+fi
 
 # --- every cloud call stalled 20 s: keys still answer at once ------------------------------
 if [ -n "$FAKECLOUD" ] && [ -x "$FAKECLOUD" ]; then
