@@ -58,7 +58,7 @@ LIBCORE  := $(BUILD)/libcore.a
 LIBSTATE := $(BUILD)/libstate.a
 LIBTUI   := $(BUILD)/libtui.a
 
-.PHONY: FORCE all deps check unit integration asan lint format format-check clean install demo
+.PHONY: FORCE all deps check unit integration asan lint format format-check clean install demo screenshots
 .DEFAULT_GOAL := all
 
 FAKE_ALL := $(if $(FAKE_SRC),tests/fakecloud/fakecloud)
@@ -144,6 +144,12 @@ asan:
 	    FAKECLOUD=$(CURDIR)/build-asan/fakecloud MKDB=$(CURDIR)/build-asan/mkdb \
 	    MKBIGDB=$(CURDIR)/build-asan/mkbigdb \
 	    sh tests/tools/run-all.sh $(UNIT_BIN:$(BUILD)/%=build-asan/%)
+
+# Retakes screenshots/*.png in xterm under Xvfb (needs xvfb xterm x11-utils imagemagick
+# fonts-ipafont-gothic; not part of `make deps`: CI does not take screenshots).
+screenshots: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb
+	@PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
+	    MKDB=$(CURDIR)/$(BUILD)/mkdb sh tests/tools/screenshots.sh
 
 lint:
 	@sh tests/tools/lint.sh

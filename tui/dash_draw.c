@@ -236,6 +236,10 @@ void dash_input_key(struct dash *d, int ch)
         if (d->input_mode == ':')
             complete(d);
         return;
+    case 21: /* Ctrl-U: clear the line */
+        len = 0;
+        d->input[0] = '\0';
+        break;
     case KEY_BACKSPACE:
     case 127:
     case 8:
