@@ -12,7 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/clock.h"
+#include "core/listall.h"
 #include "core/refresh_report.h"
 #include "tui/refresh.h"
 #include "tui/session.h"
@@ -27,6 +29,11 @@ struct engine {
     struct engine_status st;
     struct config_overrides ov;
     char *config_path, *db_path;
+    /* one transfer-log request at a time */
+    char *logs_run;
+    enum engine_logs_state logs_state;
+    char *logs_text;
+    bool logs_want;
 };
 
 static void wake(struct engine *g)
@@ -101,6 +108,40 @@ static void refresh_once(struct engine *g, struct session *s)
     refresh_report_release(&rep);
 }
 
+/* Fetches every page of the run's transfer messages; the text goes to g->logs_text. */
+static void logs_once(struct engine *g, struct session *s, const char *run)
+{
+    struct listall_dts_messages q = {session_dts_endpoint(s), run, NULL, 0, {NULL, 0, NULL}};
+    struct pager_spec spec;
+    struct buf b = BUF_INIT(1 << 20);
+    struct err e = ERR_INIT;
+    int pages = 0, rc = -1;
+
+    if (s->gauth == NULL) {
+        err_set(&e, s->google_err.code, "%s", s->google_err.msg);
+    } else {
+        listall_dts_messages(&spec, &q, gauth_prepare, s->gauth);
+        rc = pager_run(s->http, &spec, &pages, &e);
+    }
+    for (size_t i = 0; rc == 0 && i < q.result.n; i++) {
+        char t[40];
+        time_format_local(q.result.v[i].time_ms, t, sizeof(t));
+        buf_printf(&b, "%s %s %s\n", t, q.result.v[i].severity ? q.result.v[i].severity : "-",
+                   q.result.v[i].text ? q.result.v[i].text : "");
+    }
+    if (rc == 0 && q.result.n == 0)
+        buf_puts(&b, "(the run has no transfer messages)\n");
+    dts_messages_release(&q.result);
+    pthread_mutex_lock(&g->mu);
+    if (g->logs_run != NULL && strcmp(g->logs_run, run) == 0) {
+        free(g->logs_text);
+        g->logs_text = rc == 0 ? buf_detach(&b) : strdup(e.msg);
+        g->logs_state = rc == 0 ? LOGS_READY : LOGS_FAILED;
+    }
+    pthread_mutex_unlock(&g->mu);
+    buf_release(&b);
+}
+
 static void *engine_main(void *arg)
 {
     struct engine *g = arg;
@@ -124,6 +165,17 @@ static void *engine_main(void *arg)
     g->want = true;
     while (!g->stop) {
         int64_t now = wall_ms();
+        if (g->logs_want) {
+            char *run = strdup(g->logs_run);
+            g->logs_want = false;
+            pthread_mutex_unlock(&g->mu);
+            if (run != NULL)
+                logs_once(g, s, run);
+            free(run);
+            wake(g);
+            pthread_mutex_lock(&g->mu);
+            continue;
+        }
         if (!g->want && now < g->st.next_ms) {
             struct timespec ts = {(time_t)(g->st.next_ms / 1000),
                                   (long)(g->st.next_ms % 1000) * 1000000};
@@ -206,6 +258,43 @@ bool engine_request_refresh(struct engine *g)
     return ok;
 }
 
+bool engine_request_logs(struct engine *g, const char *run_name)
+{
+    bool ok;
+    char *dup = strdup(run_name);
+
+    pthread_mutex_lock(&g->mu);
+    ok = dup != NULL && g->st.ready && !g->exited;
+    if (ok) {
+        free(g->logs_run);
+        free(g->logs_text);
+        g->logs_run = dup;
+        g->logs_text = NULL;
+        g->logs_state = LOGS_PENDING;
+        g->logs_want = true;
+        pthread_cond_signal(&g->cv);
+    } else {
+        free(dup);
+    }
+    pthread_mutex_unlock(&g->mu);
+    return ok;
+}
+
+enum engine_logs_state engine_logs(struct engine *g, const char *run_name, char **text)
+{
+    enum engine_logs_state st = LOGS_NONE;
+
+    *text = NULL;
+    pthread_mutex_lock(&g->mu);
+    if (g->logs_run != NULL && strcmp(g->logs_run, run_name) == 0) {
+        st = g->logs_state;
+        if (g->logs_text != NULL)
+            *text = strdup(g->logs_text);
+    }
+    pthread_mutex_unlock(&g->mu);
+    return st;
+}
+
 void engine_set_interval(struct engine *g, int seconds)
 {
     if (seconds < ENGINE_MIN_INTERVAL_S)
@@ -261,6 +350,8 @@ bool engine_stop(struct engine *g, int wait_ms)
     pthread_cond_destroy(&g->cv);
     free(g->config_path);
     free(g->db_path);
+    free(g->logs_run);
+    free(g->logs_text);
     free(g);
     return true;
 }

@@ -36,6 +36,16 @@ int engine_start(struct engine **out, const struct config_overrides *ov, int *wa
 /* Asks for a refresh now. false (and nothing happens) when one is already running. */
 bool engine_request_refresh(struct engine *g);
 
+/* Asks for the transfer logs of the DTS run run_name (projects/../runs/R), fetched by the engine
+ * thread between refreshes. false when the engine cannot (not set up, or stopped). */
+bool engine_request_logs(struct engine *g, const char *run_name);
+
+enum engine_logs_state { LOGS_NONE = 0, LOGS_PENDING, LOGS_READY, LOGS_FAILED };
+
+/* The state of the logs of run_name; for LOGS_READY / LOGS_FAILED *text (caller frees) holds
+ * one message a line ("05:00:12 INFO text") or the error. */
+enum engine_logs_state engine_logs(struct engine *g, const char *run_name, char **text);
+
 /* The timed-refresh interval in seconds (raised to ENGINE_MIN_INTERVAL_S). */
 void engine_set_interval(struct engine *g, int seconds);
 

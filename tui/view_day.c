@@ -24,7 +24,9 @@ static const struct lv_col cols[] = {
     {"ID / ERROR", 10, 0, OUT_LEFT, false},
 };
 
-static const struct key_help day_keys[] = {LV_KEYS, {"Esc/q", "back to the grid", true}};
+static const struct key_help day_keys[] = {{"L", "fetch the selected transfer run's logs", true},
+                                           LV_KEYS,
+                                           {"Esc/q", "back to the grid", true}};
 
 static void cell(void *ctx, size_t row, size_t col, char *out, size_t n)
 {
@@ -72,6 +74,36 @@ static bool failed(void *ctx, size_t row)
     return run_state_is_failure(y->r[row].state);
 }
 
+/* The transfer run's logs as the engine has them: fetched on demand with L. */
+static void logs_detail(struct dash *d, const struct stage_run *r, struct buf *b)
+{
+    char *text = NULL;
+
+    if (r->service_id == NULL) {
+        buf_puts(b, "transfer logs: no DTS run id is known for this run\n");
+        return;
+    }
+    if (d->eng == NULL) {
+        buf_puts(b, "transfer logs: not fetched with --offline (the engine is off)\n");
+        return;
+    }
+    switch (engine_logs(d->eng, r->service_id, &text)) {
+    case LOGS_NONE:
+        buf_puts(b, "transfer logs: press L to fetch them\n");
+        break;
+    case LOGS_PENDING:
+        buf_puts(b, "transfer logs: fetching (after the refresh in progress, if any)...\n");
+        break;
+    case LOGS_READY:
+        buf_printf(b, "transfer logs:\n%s", text != NULL ? text : "");
+        break;
+    case LOGS_FAILED:
+        buf_printf(b, "transfer logs could not be fetched: %s\n", text != NULL ? text : "");
+        break;
+    }
+    free(text);
+}
+
 static void detail(void *ctx, size_t row, struct buf *b)
 {
     struct day *y = ctx;
@@ -89,9 +121,7 @@ static void detail(void *ctx, size_t row, struct buf *b)
                    r->error_code && r->error_message ? ": " : "",
                    r->error_message ? r->error_message : "");
     if (r->stage == STAGE_TRANSFER)
-        buf_printf(b,
-                   "transfer logs: not fetched by this build (see `bq show --transfer_log %s`)\n",
-                   r->service_id ? r->service_id : "RUN");
+        logs_detail(y->d, r, b);
 }
 
 static int day_open(struct view *v)
@@ -125,7 +155,7 @@ static void day_update(struct view *v)
     struct day *y = v->priv;
     struct err e = ERR_INIT;
     struct lv_source src = {cols, sizeof(cols) / sizeof(cols[0]), 0, y, cell, role, failed, detail,
-                            6};
+                            10};
 
     db_stage_runs_free(y->r, y->n);
     y->r = NULL;
@@ -147,7 +177,19 @@ static void day_draw(struct view *v, WINDOW *w, bool focused)
 static enum key_result day_key(struct view *v, int ch)
 {
     struct day *y = v->priv;
-    return lv_key(&y->lv, v->d, ch);
+    size_t r = lv_current(&y->lv);
+
+    if (ch != 'L')
+        return lv_key(&y->lv, v->d, ch);
+    if (r == (size_t)-1 || y->r[r].stage != STAGE_TRANSFER || y->r[r].service_id == NULL)
+        dash_msg(v->d, ROLE_WARN, "L fetches transfer logs: select a transfer run first");
+    else if (v->d->eng == NULL)
+        dash_msg(v->d, ROLE_WARN, "transfer logs are not fetched with --offline");
+    else if (!engine_request_logs(v->d->eng, y->r[r].service_id))
+        dash_msg(v->d, ROLE_WARN, "transfer logs: the engine is not ready (%s)", v->d->es.detail);
+    else
+        dash_msg(v->d, ROLE_NONE, "fetching the transfer logs of %s", y->r[r].service_id);
+    return KR_HANDLED;
 }
 
 static void day_title(struct view *v, char *out, size_t n)
