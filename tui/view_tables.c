@@ -1,11 +1,12 @@
 /* tui/view_tables.c: the Tables list — rows, size, last modified, freshness, a row-count
- * sparkline from the stored samples and the number of schema versions (a drift mark when the
- * schema changed) — from db_list_tables() and db_rowcount_history() once per history change.
- * Enter opens the table's schema. */
+ * sparkline from the stored samples and flags: ANOMALY (core/anomaly.h judges the latest day's
+ * rows), drift (more than one schema version), stale — from db_list_tables() and
+ * db_rowcount_history() once per history change. Enter opens the table's schema. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/anomaly.h"
 #include "state/tables.h"
 #include "tui/dash.h"
 #include "tui/listview.h"
@@ -19,6 +20,7 @@ struct tables {
     size_t n;
     char **names;
     char **spark;
+    struct anomaly *anom; /* per table: the latest day's row count judged (core/anomaly.h) */
     struct dash *d;
 };
 
@@ -26,10 +28,12 @@ static const struct lv_col cols[] = {
     {"TABLE", 12, 40, OUT_LEFT, false}, {"ROWS", 5, 14, OUT_RIGHT, true},
     {"SIZE", 6, 10, OUT_RIGHT, false},  {"MODIFIED", 16, 16, OUT_LEFT, false},
     {"AGE", 4, 7, OUT_RIGHT, false},    {"ROWS/DAY", 8, SPARK_N, OUT_LEFT, false},
-    {"SCHEMA", 6, 0, OUT_LEFT, false},
+    {"FLAGS", 6, 0, OUT_LEFT, false},
 };
 
 static const struct key_help tables_keys[] = {LV_KEYS, {"Enter", "schema", true}};
+
+static bool stale(const struct tables *s, size_t row);
 
 static void cell(void *ctx, size_t row, size_t col, char *out, size_t n)
 {
@@ -56,8 +60,9 @@ static void cell(void *ctx, size_t row, size_t col, char *out, size_t n)
         snprintf(out, n, "%s", s->spark[row] ? s->spark[row] : "");
         break;
     default:
-        snprintf(out, n, "%d version%s%s", t->n_schema_versions,
-                 t->n_schema_versions == 1 ? "" : "s", t->n_schema_versions > 1 ? " (drift)" : "");
+        snprintf(out, n, "%s%s%s%s", s->anom[row].flagged ? "ANOMALY " : "",
+                 t->n_schema_versions > 1 ? "drift " : "", stale(s, row) ? "stale " : "",
+                 !s->anom[row].flagged && t->n_schema_versions <= 1 && !stale(s, row) ? "-" : "");
     }
 }
 
@@ -71,6 +76,8 @@ static int role(void *ctx, size_t row, size_t col)
     struct tables *s = ctx;
     if (col == 4 && stale(s, row))
         return ROLE_FAILED;
+    if (col == 6 && (s->anom[row].flagged || stale(s, row)))
+        return ROLE_FAILED;
     if (col == 6 && s->t[row].n_schema_versions > 1)
         return ROLE_WARN;
     return col == 5 ? ROLE_ACTIVE : ROLE_NONE;
@@ -78,7 +85,8 @@ static int role(void *ctx, size_t row, size_t col)
 
 static bool failed(void *ctx, size_t row)
 {
-    return stale(ctx, row);
+    const struct tables *s = ctx;
+    return stale(s, row) || s->anom[row].flagged;
 }
 
 static void detail(void *ctx, size_t row, struct buf *b)
@@ -88,6 +96,11 @@ static void detail(void *ctx, size_t row, struct buf *b)
 
     buf_printf(b, "%s (%s)%s%s\n", s->names[row], m->type ? m->type : "TABLE",
                m->description ? ": " : "", m->description ? m->description : "");
+    buf_printf(b, "schema: %d version%s%s; rows %s: %s\n", s->t[row].n_schema_versions,
+               s->t[row].n_schema_versions == 1 ? "" : "s",
+               s->t[row].n_schema_versions > 1 ? " (drift: Enter shows the current one)" : "",
+               s->anom[row].day[0] ? s->anom[row].day : "-",
+               s->anom[row].reason[0] ? s->anom[row].reason : "no judgement");
     if (stale(s, row))
         buf_printf(b, "stale: not modified for more than 48 hours\n");
 }
@@ -100,6 +113,8 @@ static void tables_clear(struct tables *s)
     }
     free(s->names);
     free(s->spark);
+    free(s->anom);
+    s->anom = NULL;
     db_tables_free(s->t, s->n);
     s->names = s->spark = NULL;
     s->t = NULL;
@@ -128,19 +143,23 @@ static void tables_close(struct view *v)
     free(s);
 }
 
-static char *sparkline(struct db *db, const char *table, int64_t since)
+/* The sparkline of the last 30 days of samples and the anomaly judgement of the latest day
+ * against the 60 days of samples before it. */
+static char *sparkline(struct db *db, const char *table, int64_t now, struct anomaly *an)
 {
     struct rowcount_sample *r = NULL;
-    size_t n = 0;
+    size_t n = 0, k = 0;
     int64_t v[64];
     struct buf b = BUF_INIT(1024);
     struct err e = ERR_INIT;
-    size_t k = 0;
 
-    if (db_rowcount_history(db, table, since, &r, &n, &e) != 0)
+    if (db_rowcount_history(db, table, now - 61LL * 86400000, &r, &n, &e) != 0)
         return NULL;
-    for (size_t i = n > 64 ? n - 64 : 0; i < n; i++)
-        v[k++] = r[i].rows;
+    if (anomaly_of_samples(an, r, n, &e) != 0)
+        memset(an, 0, sizeof(*an));
+    for (size_t i = 0; i < n; i++)
+        if (r[i].at_ms >= now - 30LL * 86400000 && k < 64)
+            v[k++] = r[i].rows;
     db_rowcount_samples_free(r, n);
     if (k == 0 || out_sparkline(&b, v, k, SPARK_N) != 0) {
         buf_release(&b);
@@ -154,14 +173,15 @@ static void tables_update(struct view *v)
     struct tables *s = v->priv;
     struct err e = ERR_INIT;
     struct lv_source src = {cols, sizeof(cols) / sizeof(cols[0]), 0, s, cell, role, failed, detail,
-                            2};
+                            3};
 
     tables_clear(s);
     if (v->d->db != NULL && db_list_tables(v->d->db, &s->t, &s->n, &e) != 0)
         dash_msg(v->d, ROLE_BANNER, "tables: %s", e.msg);
     s->names = calloc(s->n + 1, sizeof(*s->names));
     s->spark = calloc(s->n + 1, sizeof(*s->spark));
-    if (s->names == NULL || s->spark == NULL) {
+    s->anom = calloc(s->n + 1, sizeof(*s->anom));
+    if (s->names == NULL || s->spark == NULL || s->anom == NULL) {
         db_tables_free(s->t, s->n);
         s->t = NULL;
         s->n = 0;
@@ -169,7 +189,7 @@ static void tables_update(struct view *v)
     for (size_t i = 0; i < s->n; i++) {
         if (table_full_name(&s->names[i], &s->t[i].meta, &e) != 0)
             s->names[i] = strdup("?");
-        s->spark[i] = sparkline(v->d->db, s->names[i], dash_now_ms(v->d) - 30LL * 86400000);
+        s->spark[i] = sparkline(v->d->db, s->names[i], dash_now_ms(v->d), &s->anom[i]);
     }
     src.nrows = s->n;
     if (lv_load(&s->lv, &src) != 0)
