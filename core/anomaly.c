@@ -127,3 +127,37 @@ int anomaly_of_samples(struct anomaly *out, const struct rowcount_sample *s, siz
     free(d);
     return 0;
 }
+
+int anomaly_series(struct anomaly **out, size_t *n_out, const struct rowcount_sample *s, size_t n,
+                   struct err *e)
+{
+    struct anomaly_day *d;
+    int64_t *vals;
+    size_t k;
+
+    *out = NULL;
+    *n_out = 0;
+    if (anomaly_daily(&d, &k, s, n, e))
+        return -1;
+    if (k == 0)
+        return 0;
+    vals = calloc(k, sizeof(*vals));
+    *out = calloc(k, sizeof(**out));
+    if (vals == NULL || *out == NULL) {
+        free(vals);
+        free(*out);
+        free(d);
+        *out = NULL;
+        return err_set(e, ERR_NOMEM, "row-count history: out of memory");
+    }
+    for (size_t i = 0; i < k; i++)
+        vals[i] = d[i].rows;
+    for (size_t i = 0; i < k; i++) {
+        anomaly_judge(&(*out)[i], vals, i, vals[i]);
+        memcpy((*out)[i].day, d[i].day, TIME_DAY_LEN);
+    }
+    *n_out = k;
+    free(vals);
+    free(d);
+    return 0;
+}

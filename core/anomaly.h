@@ -52,4 +52,10 @@ void anomaly_judge(struct anomaly *out, const int64_t *history, size_t n, int64_
 int anomaly_of_samples(struct anomaly *out, const struct rowcount_sample *s, size_t n,
                        struct err *e);
 
+/* Every day of samples judged against all the days before it, oldest day first (out[i] judges
+ * day i; the first days are "insufficient history"). *out is malloc'd (caller frees; NULL when
+ * there are no samples). Returns -1 (ERR_NOMEM) only. */
+int anomaly_series(struct anomaly **out, size_t *n_out, const struct rowcount_sample *s, size_t n,
+                   struct err *e);
+
 #endif

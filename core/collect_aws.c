@@ -134,6 +134,8 @@ static void on_rule(void *ctx, struct http_request *req, struct http_response *r
         coll_call_error(&e, events_error, req, resp, call_err);
     else if (events_parse_rule(&r->rule, resp->body.data, resp->body.len, &e) == 0)
         r->present = true;
+    if (e.code == ERR_NOT_FOUND)
+        e.code = ERR_CONFIG; /* the configured rule does not exist: the config must change */
     if (e.code != ERR_OK)
         coll_gap(c, &e, "events DescribeRule %s ([aws] export_rule)", c->in->cfg->aws.export_rule);
 }

@@ -252,7 +252,7 @@ static void on_tables(void *ctx, int pages, const struct err *e)
             j++;
         if (j == l->n) {
             struct err nf = ERR_INIT;
-            err_set(&nf, ERR_NOT_FOUND,
+            err_set(&nf, ERR_CONFIG,
                     "no such table in region %s (check [aws] dynamodb_tables and the region)",
                     c->in->aws_region ? c->in->aws_region : "?");
             coll_gap(c, &nf, "dynamodb table %s", want->items[k]);

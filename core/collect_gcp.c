@@ -192,8 +192,13 @@ static void on_tables(void *ctx, int pages, const struct err *e)
     struct bq_tables *l = &x->q.result;
 
     coll_pages_done(c, pages, e);
-    if (e->code != ERR_OK)
+    if (e->code == ERR_NOT_FOUND && c->in->cfg->gcp.datasets.n > 0) {
+        struct err cfg = *e; /* a dataset named in [gcp] datasets does not exist */
+        cfg.code = ERR_CONFIG;
+        coll_gap(c, &cfg, "bigquery tables.list %s ([gcp] datasets)", x->dataset);
+    } else if (e->code != ERR_OK) {
         coll_gap(c, e, "bigquery tables.list %s", x->dataset);
+    }
     for (size_t k = 0; k < l->n; k++)
         if (l->v[k].table_id != NULL)
             get_table(c, x->dataset, l->v[k].table_id);

@@ -50,24 +50,25 @@ static void maybe_missing(struct dctx *x, enum stage st, int64_t at, const char 
     }
 }
 
-static int64_t earliest_export(const struct link_pipeline *lp)
+/* The earliest (latest when `latest`) start of the pipeline's exports; 0 when none. */
+static int64_t export_start(const struct link_pipeline *lp, bool latest)
 {
-    int64_t lo = 0;
+    int64_t best = 0;
 
     for (size_t i = 0; i < lp->n_exports; i++) {
         const struct link_export *le = &lp->exports[i];
         int64_t t = le->ddb ? le->ddb->start_ms : le->rds->start_ms;
-        if (t != 0 && (lo == 0 || t < lo))
-            lo = t;
+        if (t != 0 && (best == 0 || (latest ? t > best : t < best)))
+            best = t;
     }
-    return lo;
+    return best;
 }
 
 static void missing_exports(struct dctx *x)
 {
     const struct link_pipeline *lp = x->lp;
     const struct events_rule *rule = x->o->export_rule;
-    int64_t created = lp->ddb ? lp->ddb->table.created_ms : earliest_export(lp);
+    int64_t created = lp->ddb ? lp->ddb->table.created_ms : export_start(lp, false);
     struct schedule_daily sd;
     struct err e = ERR_INIT;
     int64_t *inst = NULL;
@@ -84,7 +85,8 @@ static void missing_exports(struct dctx *x)
     if (rule != NULL && rule->schedule != NULL) {
         if (rule->state != NULL && strcmp(rule->state, "DISABLED") == 0)
             return;
-        if (schedule_parse_aws(&sd, rule->schedule, 0, &e) != 0) {
+        /* rate(1 day) fires at the time of day the exports start */
+        if (schedule_parse_aws(&sd, rule->schedule, export_start(lp, true), &e) != 0) {
             dd_note(x, "%s: MISSING exports not judged: %s", lp->p.name, e.msg);
             return;
         }

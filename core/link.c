@@ -298,44 +298,6 @@ static void fill(struct ctx *x)
     }
 }
 
-static void unlinked_exports(struct ctx *x)
-{
-    for (size_t i = 0; i < x->s->n_ddb; i++) {
-        const struct snap_ddb_table *d = &x->s->ddb[i];
-        bool owned = false;
-        for (size_t k = 0; k < x->g->n; k++)
-            owned |= x->g->v[k].ddb == d;
-        if (owned || d->table.name == NULL)
-            continue;
-        if (d->n_exports == 0) {
-            unlinked(x, LINK_DYNAMODB_EXPORTS, d->table.name,
-                     lk_printf(&x->nomem, "the table has no exports in the window"));
-            continue;
-        }
-        const struct ddb_export *last = &d->exports[d->n_exports - 1];
-        unlinked(x, LINK_DYNAMODB_EXPORTS, d->table.name,
-                 lk_printf(&x->nomem,
-                           "%zu export(s) (e.g. to s3://%s/%s) that no amazon_s3 transfer "
-                           "config reads; pin one with [pipeline %s] transfer_config",
-                           d->n_exports, last->s3_bucket ? last->s3_bucket : "?",
-                           last->s3_prefix ? last->s3_prefix : "", d->table.name));
-    }
-    for (size_t i = 0; i < x->s->n_rds_tasks; i++) {
-        const struct rds_export_task *t = &x->s->rds_tasks[i];
-        bool owned = false;
-        for (size_t k = 0; k < x->g->n; k++)
-            for (size_t j = 0; j < x->g->v[k].n_exports; j++)
-                owned |= x->g->v[k].exports[j].rds == t;
-        if (!owned)
-            unlinked(x, LINK_AURORA_EXPORT, t->id,
-                     lk_printf(&x->nomem,
-                               "Aurora export to s3://%s/%s that no amazon_s3 transfer config "
-                               "reads; pin it with [pipeline NAME] source = aurora:CLUSTER/TABLE",
-                               t->s3_bucket ? t->s3_bucket : "?",
-                               t->s3_prefix ? t->s3_prefix : ""));
-    }
-}
-
 static int by_name(const void *a, const void *b)
 {
     const struct link_pipeline *x = a, *y = b;
@@ -371,7 +333,7 @@ int link_discover(struct link_graph *g, const struct snapshot *s, const struct c
     if (!x.nomem)
         lk_link_queries(g, s, cfg, &x.nomem);
     if (!x.nomem)
-        unlinked_exports(&x);
+        lk_unlinked_exports(g, s, &x.nomem);
     for (size_t i = 0; i < x.n_tr; i++) {
         free(x.tr[i].bucket);
         free(x.tr[i].key);

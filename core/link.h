@@ -18,8 +18,10 @@
 struct link_export {
     const struct ddb_export *ddb;      /* exactly one of ddb / rds is set */
     const struct rds_export_task *rds; /* the task (it may cover other tables too) */
-    char *bucket;                      /* borrowed from the export */
-    char *key;                         /* objects are under key + "/" (malloc'd) */
+    const char *bucket;                /* borrowed from the export */
+    /* its data files are under key + "/" (malloc'd): DynamoDB "{S3Prefix}/AWSDynamoDB/{id}/data",
+     * Aurora "{S3Prefix}/{task id}" or "{S3Prefix}/{task id}/{database}/{schema}.{table}" */
+    char *key;
 };
 
 /* A linked pipeline: the model row plus the snapshot objects it was linked from (borrowed from

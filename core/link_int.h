@@ -68,4 +68,7 @@ char *lk_destination(const struct config *cfg, const struct dts_config *c, int *
 void lk_link_queries(struct link_graph *g, const struct snapshot *s, const struct config *cfg,
                      int *nomem);
 
+/* Lists the DynamoDB tables and Aurora export tasks no pipeline of g took. */
+void lk_unlinked_exports(struct link_graph *g, const struct snapshot *s, int *nomem);
+
 #endif

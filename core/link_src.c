@@ -1,6 +1,7 @@
 /* core/link_src.c: the source side of linking — which DynamoDB table or Aurora cluster/table a
- * transfer's data_path reads (by matching its pattern against every export's S3 location), and
- * the exports that belong to a source. Pure; reads only the snapshot. */
+ * transfer's data_path reads (by matching its pattern against every export's S3 location), the
+ * exports that belong to a source, and the exports no pipeline took. Pure; reads only the
+ * snapshot. */
 #include "core/link_int.h"
 
 #include <stdarg.h>
@@ -204,19 +205,39 @@ static int aurora_cands(struct link_transfer *t, const struct snapshot *s)
     return nomem ? -1 : 0;
 }
 
+/* Where a DynamoDB export's data files are: "{S3Prefix}/AWSDynamoDB/{exportId}/data" (the id
+ * is the last part of the export ARN). */
+static char *ddb_key(const struct ddb_export *x, int *nomem)
+{
+    const char *pre = x->s3_prefix ? x->s3_prefix : "";
+    const char *id = x->arn ? strrchr(x->arn, '/') : NULL;
+    size_t pn = strlen(pre);
+
+    while (pn > 0 && pre[pn - 1] == '/')
+        pn--;
+    return lk_printf(nomem, "%.*s%sAWSDynamoDB/%s/data", (int)pn, pre, pn ? "/" : "",
+                     id ? id + 1 : "*");
+}
+
 int lk_candidates(struct link_transfer *t, const struct snapshot *s)
 {
-    for (size_t i = 0; i < s->n_ddb; i++) {
+    int nomem = 0;
+
+    for (size_t i = 0; i < s->n_ddb && !nomem; i++) {
         const struct snap_ddb_table *d = &s->ddb[i];
-        for (size_t j = 0; j < d->n_exports; j++)
-            if (reads(t, d->exports[j].s3_bucket, d->exports[j].s3_prefix)) {
+        for (size_t j = 0; j < d->n_exports; j++) {
+            char *key = ddb_key(&d->exports[j], &nomem);
+            bool hit = key != NULL && reads(t, d->exports[j].s3_bucket, key);
+            free(key);
+            if (hit) {
                 struct link_cand c = {SOURCE_DYNAMODB, d, NULL, NULL};
                 if (add_cand(t, &c))
                     return -1;
                 break;
             }
+        }
     }
-    return aurora_cands(t, s);
+    return nomem ? -1 : aurora_cands(t, s);
 }
 
 static bool under_pin(const char *bucket, const char *key, const char *pin_bucket,
@@ -243,7 +264,7 @@ static int push_export(struct link_pipeline *lp, const struct ddb_export *dx,
     lp->exports = v;
     v[lp->n_exports].ddb = dx;
     v[lp->n_exports].rds = rx;
-    v[lp->n_exports].bucket = (char *)bucket;
+    v[lp->n_exports].bucket = bucket;
     v[lp->n_exports].key = key;
     lp->n_exports++;
     return 0;
@@ -258,8 +279,7 @@ int lk_collect_exports(struct link_pipeline *lp, const struct snapshot *s, const
         for (size_t j = 0; j < lp->ddb->n_exports; j++) {
             const struct ddb_export *x = &lp->ddb->exports[j];
             if (under_pin(x->s3_bucket, x->s3_prefix, pin_bucket, pin_prefix) &&
-                push_export(lp, x, NULL, x->s3_bucket,
-                            lk_strdup(x->s3_prefix ? x->s3_prefix : "", &nomem)))
+                push_export(lp, x, NULL, x->s3_bucket, ddb_key(x, &nomem)))
                 return -1;
         }
         return 0;
@@ -285,4 +305,44 @@ int lk_collect_exports(struct link_pipeline *lp, const struct snapshot *s, const
             return -1;
     }
     return 0;
+}
+
+void lk_unlinked_exports(struct link_graph *g, const struct snapshot *s, int *nomem)
+{
+    for (size_t i = 0; i < s->n_ddb; i++) {
+        const struct snap_ddb_table *d = &s->ddb[i];
+        bool owned = false;
+        for (size_t k = 0; k < g->n; k++)
+            owned |= g->v[k].ddb == d;
+        if (owned || d->table.name == NULL)
+            continue;
+        if (d->n_exports == 0) {
+            lk_unlinked(g, LINK_DYNAMODB_EXPORTS, d->table.name,
+                        lk_printf(nomem, "the table has no exports in the window"), nomem);
+            continue;
+        }
+        const struct ddb_export *last = &d->exports[d->n_exports - 1];
+        lk_unlinked(g, LINK_DYNAMODB_EXPORTS, d->table.name,
+                    lk_printf(nomem,
+                              "%zu export(s) (e.g. to s3://%s/%s) that no amazon_s3 transfer "
+                              "config reads; pin one with [pipeline %s] transfer_config",
+                              d->n_exports, last->s3_bucket ? last->s3_bucket : "?",
+                              last->s3_prefix ? last->s3_prefix : "", d->table.name),
+                    nomem);
+    }
+    for (size_t i = 0; i < s->n_rds_tasks; i++) {
+        const struct rds_export_task *t = &s->rds_tasks[i];
+        bool owned = false;
+        for (size_t k = 0; k < g->n; k++)
+            for (size_t j = 0; j < g->v[k].n_exports; j++)
+                owned |= g->v[k].exports[j].rds == t;
+        if (!owned)
+            lk_unlinked(
+                g, LINK_AURORA_EXPORT, t->id,
+                lk_printf(nomem,
+                          "Aurora export to s3://%s/%s that no amazon_s3 transfer config "
+                          "reads; pin it with [pipeline NAME] source = aurora:CLUSTER/TABLE",
+                          t->s3_bucket ? t->s3_bucket : "?", t->s3_prefix ? t->s3_prefix : ""),
+                nomem);
+    }
 }

@@ -30,6 +30,28 @@ int refresh_report_copy_gaps(struct refresh_report *r, const struct snapshot *s,
     return 0;
 }
 
+int refresh_report_add(char ***v, size_t *n, const char *text, struct err *e)
+{
+    char **p = realloc(*v, (*n + 1) * sizeof(*p));
+
+    if (p == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory reporting the refresh");
+    *v = p;
+    if ((p[*n] = strdup(text ? text : "")) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory reporting the refresh");
+    ++*n;
+    return 0;
+}
+
+static void free_list(char ***v, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*v)[i]);
+    free(*v);
+    *v = NULL;
+    *n = 0;
+}
+
 void refresh_report_release(struct refresh_report *r)
 {
     if (r == NULL)
@@ -39,6 +61,8 @@ void refresh_report_release(struct refresh_report *r)
     free(r->gaps);
     r->gaps = NULL;
     r->n_gaps = 0;
+    free_list(&r->unlinked, &r->n_unlinked);
+    free_list(&r->notes, &r->n_notes);
 }
 
 void refresh_report_summary(const struct refresh_report *r, char *out, size_t n)
@@ -74,24 +98,43 @@ static json_t *gaps_json(const struct refresh_report *r)
     return a;
 }
 
+static json_t *strings_json(char *const *v, size_t n)
+{
+    json_t *a = json_array();
+
+    for (size_t i = 0; a != NULL && i < n; i++) {
+        if (json_array_append_new(a, json_string(v[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
 int refresh_report_json(const struct refresh_report *r, char **out, struct err *e)
 {
-    json_t *doc, *gaps = gaps_json(r);
+    json_t *doc, *gaps = gaps_json(r), *unlinked = strings_json(r->unlinked, r->n_unlinked),
+                 *notes = strings_json(r->notes, r->n_notes);
 
     *out = NULL;
-    if (gaps == NULL)
+    if (gaps == NULL || unlinked == NULL || notes == NULL) {
+        json_decref(gaps);
+        json_decref(unlinked);
+        json_decref(notes);
         return err_set(e, ERR_NOMEM, "out of memory writing the refresh report");
-    doc = json_pack(
-        "{s:I, s:s, s:o, s:o, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-        "s:I, s:o}",
-        "id", (json_int_t)r->id, "status", refresh_status_name(r->status), "started",
-        time_or_null(r->started_ms), "ended", time_or_null(r->ended_ms), "duration_ms",
-        (json_int_t)(r->ended_ms > r->started_ms ? r->ended_ms - r->started_ms : 0), "calls",
-        r->calls, "reused", r->reused, "transfer_configs", (json_int_t)r->configs, "runs",
-        (json_int_t)r->runs, "exports", (json_int_t)r->exports, "export_tasks",
-        (json_int_t)r->export_tasks, "tables", (json_int_t)r->tables, "new_schema_versions",
-        (json_int_t)r->new_schemas, "rowcount_samples", (json_int_t)r->samples, "pipelines",
-        (json_int_t)r->pipelines, "stage_runs", (json_int_t)r->stage_runs, "gaps", gaps);
+    }
+    doc = json_pack("{s:I, s:s, s:o, s:o, s:I, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+                    "s:I, s:o, s:o, s:o}",
+                    "id", (json_int_t)r->id, "status", refresh_status_name(r->status), "started",
+                    time_or_null(r->started_ms), "ended", time_or_null(r->ended_ms), "duration_ms",
+                    (json_int_t)(r->ended_ms > r->started_ms ? r->ended_ms - r->started_ms : 0),
+                    "calls", r->calls, "reused", r->reused, "transfer_configs",
+                    (json_int_t)r->configs, "runs", (json_int_t)r->runs, "exports",
+                    (json_int_t)r->exports, "export_tasks", (json_int_t)r->export_tasks, "tables",
+                    (json_int_t)r->tables, "new_schema_versions", (json_int_t)r->new_schemas,
+                    "rowcount_samples", (json_int_t)r->samples, "pipelines",
+                    (json_int_t)r->pipelines, "stage_runs", (json_int_t)r->stage_runs, "gaps", gaps,
+                    "unlinked", unlinked, "notes", notes);
     if (doc != NULL)
         *out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(doc);

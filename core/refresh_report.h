@@ -25,10 +25,17 @@ struct refresh_report {
     int reused; /* finished descriptions read from history instead of asked again */
     size_t configs, runs, exports, export_tasks;
     size_t tables, new_schemas, samples;
-    size_t pipelines, stage_runs; /* from the linker */
+    size_t pipelines, stage_runs; /* from the linker (core/link.h, core/days.h) */
     struct snap_gap *gaps;        /* owned */
     size_t n_gaps;
+    char **unlinked; /* "KIND ID: why" of what the linker could not place (owned) */
+    size_t n_unlinked;
+    char **notes; /* what the day judgement could not decide, and why (owned) */
+    size_t n_notes;
 };
+
+/* Appends a copy of text to the list (*v, *n). -1 (ERR_NOMEM). */
+int refresh_report_add(char ***v, size_t *n, const char *text, struct err *e);
 
 /* "ok", "partial", "failed" */
 const char *refresh_status_name(enum refresh_status s);
@@ -44,7 +51,8 @@ void refresh_report_summary(const struct refresh_report *r, char *out, size_t n)
 /* The report as JSON text (caller frees): {"id", "status", "started", "ended", "duration_ms",
  * "calls", "reused", "transfer_configs", "runs", "exports", "export_tasks", "tables",
  * "new_schema_versions", "rowcount_samples", "pipelines", "stage_runs",
- * "gaps": [{"what", "error", "code", "http_status"}]}. -1 (ERR_NOMEM). */
+ * "gaps": [{"what", "error", "code", "http_status"}], "unlinked": [TEXT], "notes": [TEXT]}.
+ * -1 (ERR_NOMEM). */
 int refresh_report_json(const struct refresh_report *r, char **out, struct err *e);
 
 #endif

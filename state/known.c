@@ -7,6 +7,7 @@
 static const char sql_known_put[] =
     "INSERT INTO finished_items (kind, id, body, seen_ms) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT (kind, id) DO NOTHING";
+static const char sql_known_prune[] = "DELETE FROM finished_items WHERE seen_ms < ?1";
 static const char sql_known_each[] =
     "SELECT id, body FROM finished_items WHERE kind = ?1 ORDER BY id";
 
@@ -52,4 +53,19 @@ int db_known_each(struct db *db, const char *kind, db_known_fn fn, void *ctx, st
     }
     sql_done(st);
     return stop;
+}
+
+int db_known_prune(struct db *db, int64_t before_ms, int64_t *n, struct err *e)
+{
+    sqlite3_stmt *st = sql_stmt(db, sql_known_prune, e);
+    int rc;
+
+    if (st == NULL)
+        return -1;
+    sql_bind_i64(st, 1, before_ms);
+    rc = sql_step_done(db, st, "pruning finished items", e);
+    sql_done(st);
+    if (rc == 0 && n != NULL)
+        *n = sqlite3_changes(db->h);
+    return rc;
 }

@@ -21,4 +21,8 @@ typedef int (*db_known_fn)(void *ctx, const char *id, const char *body);
 /* Walks the stored items of kind. Returns 0, fn's non-zero value, or -1 with e set (ERR_DB). */
 int db_known_each(struct db *db, const char *kind, db_known_fn fn, void *ctx, struct err *e);
 
+/* Deletes the items first stored before before_ms (a DynamoDB export leaves ListExports after
+ * 90 days, so its description is never asked for again). *n (may be NULL) gets the count. */
+int db_known_prune(struct db *db, int64_t before_ms, int64_t *n, struct err *e);
+
 #endif

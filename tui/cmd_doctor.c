@@ -55,8 +55,10 @@ static int exit_code(const struct checklist *l)
 
 int cmd_doctor(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
 {
+    /* Short timeouts and three attempts: a stalled endpoint costs at most DOCTOR_DEADLINE_MS in
+     * the concurrent part, and about 3 x 8 s for the token. */
     struct session_options so = {
-        {cli->config_path, cli->db_path, cli->read_only}, 5000, 10000, 4, true};
+        {cli->config_path, cli->db_path, cli->read_only}, 5000, 8000, 3, true};
     struct doctor d;
     struct err e = ERR_INIT;
     char *json = NULL;

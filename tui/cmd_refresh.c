@@ -47,6 +47,13 @@ static void print_text(const struct refresh_report *r)
     printf("  tables             %zu (%zu new schema version%s, %zu row-count sample%s)\n",
            r->tables, r->new_schemas, r->new_schemas == 1 ? "" : "s", r->samples,
            r->samples == 1 ? "" : "s");
+    if (r->n_unlinked > 0) {
+        printf("unlinked (%zu):\n", r->n_unlinked);
+        for (size_t i = 0; i < r->n_unlinked; i++)
+            printf("  %s\n", r->unlinked[i]);
+    }
+    for (size_t i = 0; i < r->n_notes; i++)
+        printf("note: %s\n", r->notes[i]);
     if (r->n_gaps == 0)
         return;
     printf("not read (%zu):\n", r->n_gaps);

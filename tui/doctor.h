@@ -16,7 +16,7 @@
 
 /* How long the network part may take in all (each attempt is bounded by the session's timeouts
  * too). A probe without an answer by then is reported as such. */
-#define DOCTOR_DEADLINE_MS 30000
+#define DOCTOR_DEADLINE_MS 20000
 
 /* One asynchronous call and what came back. */
 struct probe {

@@ -21,7 +21,9 @@ void doctor_check_config(struct doctor *d)
                       "fix the place named above, then run `pipetop info` to see every setting "
                       "and where it came from",
                       "%s%s", s->config_err.msg,
-                      s->cfg ? " (the checks below use the environment and the defaults)" : "");
+                      s->config_is_fallback
+                          ? " (the checks below use the environment and the defaults)"
+                          : "");
     else if (!s->cfg->config_exists)
         checklist_add(&d->list, "config", CHECK_OK, ERR_OK, NULL,
                       "no config file at %s: defaults in use (time zone %s)", path,

@@ -36,7 +36,8 @@ static void submit(struct doctor *d, struct probe *p, const char *name, struct h
 
     p->line = checklist_add(&d->list, name, CHECK_FAIL, ERR_NETWORK,
                             "check the network, any proxy settings and the endpoint",
-                            "no answer within %d s", DOCTOR_DEADLINE_MS / 1000);
+                            "%s %s: no answer within %d s from %.300s", req->service,
+                            req->operation, DOCTOR_DEADLINE_MS / 1000, req->url);
     if (http_submit(d->s->http, req, probe_done, p, &e) != 0) {
         if (p->line != NULL)
             snprintf(p->line->detail, sizeof(p->line->detail), "%s", e.msg);
@@ -139,10 +140,13 @@ static void set_line(struct check *c, enum check_status st, enum err_code code, 
 }
 
 /* What to do about an STS error code (AWS's own word). */
-static const char *sts_remedy(const char *code, const struct aws_creds *creds)
+static const char *sts_remedy(const char *code, const char *msg, const struct aws_creds *creds)
 {
     static char buf[512];
 
+    if (strstr(msg, "Signature expired") != NULL || strcmp(code, "RequestTimeTooSkewed") == 0)
+        return "this computer's clock is more than 15 minutes off AWS's (see the clock line): "
+               "fix NTP (`timedatectl set-ntp true`)";
     if (strcmp(code, "SignatureDoesNotMatch") == 0 || strcmp(code, "IncompleteSignature") == 0) {
         snprintf(buf, sizeof(buf),
                  "the secret access key from %.300s does not belong to its access key id (or the "
@@ -184,7 +188,7 @@ static void finish_sts(struct doctor *d)
     } else if (p->resp.status >= 300) {
         sts_parse_error(p->resp.body.data, p->resp.body.len, p->resp.status, "GetCallerIdentity",
                         code, &e);
-        set_line(p->line, CHECK_FAIL, e.code, sts_remedy(code, d->creds), e.msg);
+        set_line(p->line, CHECK_FAIL, e.code, sts_remedy(code, e.msg, d->creds), e.msg);
     } else {
         err_set(&e, ERR_NETWORK, "STS at %.300s (endpoint from %.160s): %.600s", d->sts_ep.url,
                 d->sts_ep.source, p->err.msg);
@@ -234,13 +238,12 @@ static void finish_dts(struct doctor *d)
         set_line(p->line, CHECK_FAIL, ERR_SERVICE, "is PIPETOP_DTS_ENDPOINT really DTS?", e.msg);
         return;
     }
+    /* An empty location is normal for a new project, so not a warning; the hint stays. */
     snprintf(detail, sizeof(detail), "projects/%s/locations/%s reachable: %s", d->project,
              d->location,
-             l.n ? "transfer configs are listed" : "no transfer configs in this location");
-    set_line(p->line, l.n ? CHECK_OK : CHECK_WARN, ERR_OK,
-             l.n ? NULL
-                 : "is [gcp] location right? Transfer configs live in their dataset's location",
-             detail);
+             l.n ? "transfer configs are listed"
+                 : "no transfer configs there yet (if you expected some, check [gcp] location)");
+    set_line(p->line, CHECK_OK, ERR_OK, NULL, detail);
     dts_configs_release(&l);
 }
 
@@ -290,8 +293,8 @@ static void describe_skew(char *out, size_t n, int64_t skew_ms, const char *who)
 
     if (a < 2000)
         snprintf(out, n, "in step with %s (within 2 s)", who);
-    else if (a >= 120000)
-        snprintf(out, n, "your clock is %lld minutes %s %s", (long long)(a / 60000),
+    else if (a >= 120000) /* Date has whole seconds: round to the nearest minute */
+        snprintf(out, n, "your clock is %lld minutes %s %s", (long long)((a + 30000) / 60000),
                  skew_ms > 0 ? "ahead of" : "behind", who);
     else
         snprintf(out, n, "your clock is %lld s %s %s", (long long)(a / 1000),
@@ -332,6 +335,17 @@ static void check_clock(struct doctor *d)
                   g_txt);
 }
 
+/* A call abandoned at the deadline never reaches the call log: say so in the log file. */
+static void log_unanswered(struct doctor *d, const struct probe *p)
+{
+    struct err e = ERR_INIT;
+
+    if (!p->submitted || p->done || p->line == NULL)
+        return;
+    err_set(&e, ERR_NETWORK, "%s", p->line->detail);
+    session_log_error(d->s, p->line->name, &e);
+}
+
 void doctor_probes_finish(struct doctor *d)
 {
     int64_t end = clock_mono_ms() + DOCTOR_DEADLINE_MS, left;
@@ -341,6 +355,9 @@ void doctor_probes_finish(struct doctor *d)
     finish_sts(d);
     finish_dts(d);
     finish_bq(d);
+    log_unanswered(d, &d->sts);
+    log_unanswered(d, &d->dts);
+    log_unanswered(d, &d->bq);
     check_clock(d);
 }
 

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "core/collect.h"
+#include "core/days.h"
+#include "core/link.h"
 #include "core/schema.h"
 #include "state/known.h"
 #include "state/logs.h"
@@ -54,9 +56,50 @@ out:
     return rc;
 }
 
+/* The linker's pipelines and the stage runs of their days. Pipelines first: a run refers to
+ * its pipeline. */
+static int store_linked(struct db *db, const struct link_graph *g, const struct days_result *d,
+                        int64_t seen_ms, struct refresh_report *r, struct err *e)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        if (db_put_pipeline(db, &g->v[i].p, seen_ms, e) != 0)
+            return -1;
+        r->pipelines++;
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        if (db_put_stage_run(db, &d->runs[i], e) != 0)
+            return -1;
+        r->stage_runs++;
+    }
+    return 0;
+}
+
+/* What the linker could not place and what the day judgement could not decide, for the report. */
+static int report_links(struct refresh_report *r, const struct link_graph *g,
+                        const struct days_result *d, struct err *e)
+{
+    char line[1024];
+
+    for (size_t i = 0; i < g->n_unlinked; i++) {
+        const struct link_unlinked *u = &g->unlinked[i];
+        snprintf(line, sizeof(line), "%s %s: %s", link_kind_name(u->kind), u->id ? u->id : "",
+                 u->why ? u->why : "");
+        if (refresh_report_add(&r->unlinked, &r->n_unlinked, line, e) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < d->n_notes; i++)
+        if (refresh_report_add(&r->notes, &r->n_notes, d->notes[i], e) != 0)
+            return -1;
+    return 0;
+}
+
+/* Finished descriptions are kept this long after they were first stored: ListExports stops
+ * listing an export after 90 days, so an older description is never needed again. */
+#define KNOWN_KEEP_MS (120LL * 24 * 60 * 60 * 1000)
+
 /* Everything the collection read, inside the open transaction. */
-static int store_all(struct db *db, const struct collect_result *c, struct refresh_report *r,
-                     struct err *e)
+static int store_all(struct db *db, const struct collect_result *c, const struct link_graph *g,
+                     const struct days_result *d, struct refresh_report *r, struct err *e)
 {
     const struct snapshot *s = &c->snap;
 
@@ -73,10 +116,12 @@ static int store_all(struct db *db, const struct collect_result *c, struct refre
         if (db_known_put(db, c->fresh.v[i].kind, c->fresh.v[i].id, c->fresh.v[i].body, s->taken_ms,
                          e) != 0)
             return -1;
+    if (db_known_prune(db, s->taken_ms - KNOWN_KEEP_MS, NULL, e) != 0)
+        return -1;
     for (size_t i = 0; i < s->n_ddb; i++)
         r->exports += s->ddb[i].n_exports;
     r->export_tasks = s->n_rds_tasks;
-    return 0;
+    return store_linked(db, g, d, s->taken_ms, r, e);
 }
 
 static enum db_refresh_status db_status(enum refresh_status s)
@@ -120,6 +165,9 @@ int refresh_run(const struct refresh_env *env, struct refresh_report *out, struc
     struct collect_cache known = {NULL, 0};
     struct collect_result res;
     struct collect_input in;
+    struct link_graph graph;
+    struct days_result days;
+    struct days_opts dopts;
     struct err aws_err = ERR_INIT, txn_err = ERR_INIT;
     const struct aws_creds *creds = NULL;
     char summary[600];
@@ -127,6 +175,8 @@ int refresh_run(const struct refresh_env *env, struct refresh_report *out, struc
 
     memset(out, 0, sizeof(*out));
     memset(&res, 0, sizeof(res));
+    memset(&graph, 0, sizeof(graph));
+    memset(&days, 0, sizeof(days));
     out->started_ms = clock_now_ms(env->clock);
     out->status = REFRESH_FAILED;
     if (db_refresh_start(env->db, out->started_ms, &out->id, e) != 0)
@@ -149,9 +199,15 @@ int refresh_run(const struct refresh_env *env, struct refresh_report *out, struc
     out->reused = res.reused;
     if (refresh_report_copy_gaps(out, &res.snap, e) != 0)
         goto finish;
+    /* Linking and judging days are pure: done before the transaction, which then only writes. */
+    days_opts_init(&dopts, env->cfg, &res.snap, res.snap.taken_ms);
+    if (link_discover(&graph, &res.snap, env->cfg, e) != 0 ||
+        days_build(&days, &graph, &res.snap, &dopts, e) != 0 ||
+        report_links(out, &graph, &days, e) != 0)
+        goto finish;
     if (db_begin(env->db, e) != 0)
         goto finish;
-    if (store_all(env->db, &res, out, e) != 0) {
+    if (store_all(env->db, &res, &graph, &days, out, e) != 0) {
         db_rollback(env->db);
         goto finish;
     }
@@ -175,6 +231,8 @@ finish:
         snprintf(summary, sizeof(summary), "not stored: %s", e->msg);
         db_refresh_finish(env->db, out->id, out->ended_ms, DB_REFRESH_FAILED, summary, &txn_err);
     }
+    days_result_release(&days);
+    link_graph_release(&graph);
     collect_result_release(&res);
     collect_cache_release(&known);
     return rc;

@@ -48,6 +48,7 @@ static void open_config(struct session *s, const struct session_options *opt)
     ov.config_path = "/dev/null";
     if (config_load(&s->cfg, &ov, &pe) != 0)
         s->cfg = NULL;
+    s->config_is_fallback = s->cfg != NULL;
 }
 
 static void open_http(struct session *s, const struct session_options *opt, struct err *e)

@@ -32,9 +32,10 @@ struct session_options {
 };
 
 struct session {
-    struct config *cfg;     /* NULL only when config_err is set and there was no fallback */
-    struct err config_err;  /* why the config (or its time zone) could not be used */
-    char config_path[1024]; /* the config file that was meant ("" when even that is unknown) */
+    struct config *cfg;      /* NULL only when config_err is set and there was no fallback */
+    struct err config_err;   /* why the config (or its time zone) could not be used */
+    char config_path[1024];  /* the config file that was meant ("" when even that is unknown) */
+    bool config_is_fallback; /* cfg holds only the environment and defaults */
 
     struct db *db; /* NULL: db_err */
     struct err db_err;

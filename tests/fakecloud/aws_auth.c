@@ -299,7 +299,9 @@ int aws_auth(struct fw_world *w, struct fc_request *req, const char *service, in
                  a.date, xdate, xdate);
         return fail(r, service, F_SIGNATURE, msg);
     }
-    if (strcmp(a.region, w->region) != 0) {
+    /* STS's global endpoint also takes us-east-1, as the real one does */
+    if (strcmp(a.region, w->region) != 0 &&
+        !(strcmp(service, "sts") == 0 && strcmp(a.region, "us-east-1") == 0)) {
         if (proto_of(service) == P_S3)
             snprintf(msg, sizeof(msg),
                      "The authorization header is malformed; the region '%s' is wrong; "

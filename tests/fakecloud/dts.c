@@ -52,8 +52,10 @@ int fc_dts_resolve(struct fw_world *w, const struct fc_request *req, struct fc_r
         return not_found(r);
     if (depth == 0)
         return 0;
+    if (n < 7)
+        return not_found(r);
     seg[6][strcspn(seg[6], ":")] = '\0'; /* "ID:startManualRuns" */
-    if (n < 7 || (i = fw_dts_config_find(w, seg[6])) < 0)
+    if ((i = fw_dts_config_find(w, seg[6])) < 0)
         return not_found(r);
     ref->cfg = (size_t)i;
     if (depth == 1)

@@ -16,7 +16,10 @@
  *   3. state that lives across requests (the scenario's world) is set up by an fc_modules[]
  *      entry's init() (routes.c) and kept in fc->world; handlers run concurrently on many threads:
  *      hold fc->world_lock while touching it.
- * Faults (faults.c) are applied before the handler runs, so every route gets them for free. */
+ * Faults (faults.c) are applied before the handler runs, so every route gets them for free.
+ * The scenario world (accounts, tables, exports, runs, objects) is tests/fakecloud/world.h,
+ * module index FW_MODULE_INDEX; AWS handlers start with aws_begin() (aws.h), which locks the
+ * world, ticks it and verifies the SigV4 signature. */
 #ifndef TESTS_FAKECLOUD_FAKECLOUD_H
 #define TESTS_FAKECLOUD_FAKECLOUD_H
 

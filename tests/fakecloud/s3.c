@@ -98,7 +98,8 @@ struct list_q {
 static void list_body(struct aws_call *c, const struct list_q *q, const char *token, struct buf *b)
 {
     const struct fw_world *w = c->w;
-    size_t plen = strlen(q->prefix), dl = q->delim ? strlen(q->delim) : 0, i;
+    size_t plen = strlen(q->prefix), dl = q->delim ? strlen(q->delim) : 0;
+    long i;
     struct buf items = BUF_INIT(FC_MAX_BODY);
     char *last = NULL, last_mode = 'K', next[2048];
     long count = 0;
@@ -109,7 +110,7 @@ static void list_body(struct aws_call *c, const struct list_q *q, const char *to
         from = q->start_after;
     if (q->after && strcmp(q->after, from) > 0)
         from = q->after;
-    for (i = fw_object_lower_bound(w, q->bucket, from); i < w->n_objects; i++) {
+    for (i = fw_object_lower_bound(w, q->bucket, from); i >= 0; i = fw_object_next(w, i)) {
         struct fw_s3_object *o = &c->w->objects[i];
         const char *k = o->key, *d;
         const unsigned char *data;
@@ -138,7 +139,7 @@ static void list_body(struct aws_call *c, const struct list_q *q, const char *to
         } else {
             last = strdup(k);
             last_mode = 'K';
-            if (fw_s3_body(c->w, i, &data, &len) != 0)
+            if (fw_s3_body(c->w, (size_t)i, &data, &len) != 0)
                 break;
             buf_puts(&items, "<Contents>");
             put(&items, "Key", k, q->url);

@@ -193,6 +193,11 @@ enum fw_gen {
     FW_GEN_RDS_INFO,     /* export_info_*.json / export_tables_info_*.json of rds export `ref` */
 };
 
+struct fw_onode {
+    long left, right, parent; /* -1 = none */
+    uint32_t prio;
+};
+
 struct fw_s3_object {
     char *bucket;
     char *key;
@@ -369,8 +374,10 @@ struct fw_world {
     struct fw_rds_export *rds_exports;
     size_t n_rds_exports;
 
-    struct fw_s3_object *objects; /* sorted by (bucket, key) */
+    struct fw_s3_object *objects; /* in creation order (indexes are stable) */
     size_t n_objects;
+    struct fw_onode *onodes; /* onodes[i]: object i in a treap ordered by (bucket, key) */
+    long oroot;
     char **buckets;
     size_t n_buckets;
 
@@ -448,8 +455,10 @@ long fw_snapshot_find(const struct fw_world *w, const char *id_or_arn); /* delet
 long fw_rds_export_find(const struct fw_world *w, const char *id);
 long fw_bucket_find(const struct fw_world *w, const char *bucket);
 long fw_object_find(const struct fw_world *w, const char *bucket, const char *key);
-/* First object of bucket whose key is >= key (for listing); n_objects when none. */
-size_t fw_object_lower_bound(const struct fw_world *w, const char *bucket, const char *key);
+/* Objects in (bucket, key) order: the first at or after (bucket, key), then the next one;
+ * -1 at the end. The caller checks when the bucket or prefix no longer matches. */
+long fw_object_lower_bound(const struct fw_world *w, const char *bucket, const char *key);
+long fw_object_next(const struct fw_world *w, long i);
 long fw_lambda_find(const struct fw_world *w, const char *name_or_arn);
 long fw_rule_find(const struct fw_world *w, const char *name);
 long fw_dts_config_find(const struct fw_world *w, const char *config_id);
@@ -528,6 +537,11 @@ long fw_dts_start_runs(struct fw_world *w, size_t config, const int64_t *run_tim
 /* The run time of config on day offset: that day's scheduled instant (UTC hour:minute of the
  * schedule on the UTC day of the pipeline's local day), as DTS would stamp it. */
 int64_t fw_dts_run_time(const struct fw_world *w, size_t config, int day_offset);
+/* The run times DTS creates for requestedTimeRange [start_ms, end_ms): the config's scheduled
+ * instant (its UTC hour:minute) on each UTC day whose instant falls in the range, oldest first.
+ * Returns how many were written to out (at most max; a range of more days is truncated). */
+size_t fw_dts_range_run_times(const struct fw_world *w, size_t config, int64_t start_ms,
+                              int64_t end_ms, int64_t *out, size_t max);
 /* Transfer logs of a run visible at now. */
 size_t fw_dts_msgs_visible(const struct fw_dts_run *run, int64_t now_ms);
 

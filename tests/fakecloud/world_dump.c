@@ -69,7 +69,7 @@ int fw_control_world(struct fakecloud *fc, struct fc_request *req, struct fc_res
     fw_tick(w, now);
     pipes = json_array();
     tables = json_array();
-    for (size_t i = 0; i < w->n_pipelines; i++)
+    for (size_t i = 0; i < w->n_pipelines && i < 50; i++) /* the first 50: a summary */
         json_array_append_new(pipes, pipeline_json(w, i, now));
     for (size_t i = 0; i < w->n_bq_tables && i < 2000; i++)
         json_array_append_new(tables, json_pack("{s:s,s:s,s:I,s:I}", "dataset",

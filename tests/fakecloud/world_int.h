@@ -24,6 +24,7 @@ enum fw_cap {
     FW_CAP_DATASETS,
     FW_CAP_BQ_TABLES,
     FW_CAP_PIPELINES,
+    FW_CAP_ONODES,
 };
 
 /* Makes room for one more element in *arr (n used, *cap allocated; new memory zeroed).
@@ -42,10 +43,11 @@ char *fw_strdup(const char *s);
 /* malloc'd printf. */
 char *fw_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Adds an S3 object in (bucket, key) order; replaces one with the same key. Index or -1. */
+/* Adds an S3 object (or replaces the one with the same bucket and key). Index or -1. */
 long fw_object_add(struct fw_world *w, const char *bucket, const char *key, int64_t modified_ms,
                    enum fw_gen gen, size_t ref, int part);
 long fw_bucket_add(struct fw_world *w, const char *bucket);
+void fw_object_release(struct fw_s3_object *o);
 
 /* Work timelines from a plan: start at start_ms, last dur_ms, then the plan's outcome.
  * Returns 0 or -1 (no memory). MISSING must be handled by the caller (no work). */
@@ -106,6 +108,9 @@ int fw_gen_hhmm(struct fw_gen_ctx *g, json_t *obj, const char *where, const char
                 const char *dflt, int *out);
 /* The instant of local minute-of-day min on day offset day. */
 int64_t fw_local_at(const struct fw_world *w, int day, int min);
+/* world_gen_aws.c: keys, roles, the export bucket, Lambda and rule. */
+int fw_gen_aws(struct fw_gen_ctx *g, json_t *aws);
+int fw_gen_export(struct fw_gen_ctx *g, json_t *ex);
 /* world_pipe.c: pipelines, their configs, tables and history. */
 int fw_gen_pipelines(struct fw_gen_ctx *g, json_t *arr);
 /* world_bq.c: BigQuery datasets, raw/mart tables and extra tables. */

@@ -184,11 +184,11 @@ static int files_manifest(struct fw_world *w, const struct fw_s3_object *o, stru
 {
     const struct fw_ddb_export *x = &w->ddb_exports[o->ref];
     char base[1200];
-    size_t i;
+    long i;
 
     snprintf(base, sizeof(base), "%s%sAWSDynamoDB/%s/data/", x->prefix ? x->prefix : "",
              x->prefix && *x->prefix ? "/" : "", x->export_id);
-    for (i = fw_object_lower_bound(w, x->bucket, base); i < w->n_objects; i++) {
+    for (i = fw_object_lower_bound(w, x->bucket, base); i >= 0; i = fw_object_next(w, i)) {
         const unsigned char *data;
         unsigned char md[16];
         char hex[33], b64s[32], *key;
@@ -197,7 +197,7 @@ static int files_manifest(struct fw_world *w, const struct fw_s3_object *o, stru
         if (strcmp(w->objects[i].bucket, x->bucket) != 0 ||
             strncmp(w->objects[i].key, base, strlen(base)) != 0)
             break;
-        if (fw_s3_body(w, i, &data, &len) != 0)
+        if (fw_s3_body(w, (size_t)i, &data, &len) != 0)
             return -1;
         md5_of(data, len, md);
         hex16(md, hex);

@@ -320,6 +320,21 @@ int64_t fw_dts_run_time(const struct fw_world *w, size_t config, int day_offset)
     return fw_local_at(w, day_offset, min);
 }
 
+size_t fw_dts_range_run_times(const struct fw_world *w, size_t config, int64_t start_ms,
+                              int64_t end_ms, int64_t *out, size_t max)
+{
+    const struct fw_dts_config *c = &w->dts_configs[config];
+    int64_t day_ms = 86400000, tod = ((int64_t)c->hour * 60 + c->minute) * 60000;
+    int64_t t = (start_ms / day_ms) * day_ms + tod;
+    size_t n = 0;
+
+    if (t < start_ms)
+        t += day_ms;
+    for (; t < end_ms && n < max; t += day_ms)
+        out[n++] = t;
+    return n;
+}
+
 long fw_dts_start_runs(struct fw_world *w, size_t config, const int64_t *run_times, size_t n,
                        int64_t now_ms, struct fw_error *e)
 {

@@ -173,8 +173,8 @@ static long load_files(struct fw_world *w, struct fw_dts_run *run, const char *p
     char bucket[256], litbuf[1024];
     const char *slash, *star;
     const char *pat;
-    size_t lit, i;
-    long n = 0;
+    size_t lit;
+    long n = 0, i;
     int flags;
 
     *rows = 0;
@@ -191,7 +191,7 @@ static long load_files(struct fw_world *w, struct fw_dts_run *run, const char *p
         return 0;
     memcpy(litbuf, pat, lit);
     litbuf[lit] = '\0';
-    for (i = fw_object_lower_bound(w, bucket, litbuf); i < w->n_objects; i++) {
+    for (i = fw_object_lower_bound(w, bucket, litbuf); i >= 0; i = fw_object_next(w, i)) {
         struct fw_s3_object *o = &w->objects[i];
         if (strcmp(o->bucket, bucket) != 0 || strncmp(o->key, pat, lit) != 0)
             break;

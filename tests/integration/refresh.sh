@@ -3,7 +3,8 @@
 # scenario. A first refresh completes; a second one right after makes far fewer calls (the fake's
 # calls.jsonl counts them) and leaves every stored row as it was; under throttling and 5xx faults
 # a refresh of the same world into a new database ends with the same rows as without faults;
-# with DTS unreachable it exits 4, names what it could not read, and keeps everything else.
+# with DTS unreachable it exits 4, names what it could not read, and keeps everything else; a
+# configured dataset that does not exist exits 3 (the config must change) and keeps the rest.
 # Rows are compared with the sqlite3 shell over every table but refreshes and api_calls (logs),
 # leaving out the *seen_ms columns, which say when pipetop last saw a row.
 set -u
@@ -83,6 +84,11 @@ grep -q "^== bq_tables" "$work/clean.1" || fail "no bq_tables in the dump"
 [ "$(sqlite3 "$dir/history.db" 'SELECT count(*) FROM bq_tables')" -gt 0 ] || fail "no tables stored"
 [ "$(sqlite3 "$dir/history.db" 'SELECT count(*) FROM transfer_configs')" -gt 0 ] ||
     fail "no transfer configs stored"
+[ "$(sqlite3 "$dir/history.db" 'SELECT count(*) FROM pipelines')" -gt 0 ] || fail "no pipelines stored"
+[ "$(sqlite3 "$dir/history.db" 'SELECT count(*) FROM stage_runs')" -gt 0 ] || fail "no stage runs stored"
+# the demo's failed users export (day -4): that day's transfer and query are UPSTREAM_FAILED
+[ "$(sqlite3 "$dir/history.db" "SELECT count(*) FROM stage_runs WHERE pipeline = 'users'
+     AND state = 'UPSTREAM_FAILED'")" -gt 0 ] || fail "no UPSTREAM_FAILED after the failed export"
 refresh 0 --json
 grep -q '"status": "ok"' "$dir/refresh.out" || fail "second refresh --json: $(cat "$dir/refresh.out")"
 n2=$(($(calls) - n1))
@@ -123,6 +129,16 @@ grep -q "attempts" "$dir/refresh.out" || fail "the DTS gap does not say how ofte
     fail "refresh row is not partial"
 refresh 4 --json
 grep -q '"code": "network"' "$dir/refresh.out" || fail "--json gap has no code: $(cat "$dir/refresh.out")"
+
+# 4. A config naming a dataset that does not exist: exit 3 (fix the config), the rest stored.
+curl -s -o /dev/null -d '{}' "$FAKECLOUD_URL/_fake/faults" || fail "could not clear faults"
+export PIPETOP_DB="$work/baddataset.db"
+grep -v '^datasets' "$dir/pipetop.ini" | sed 's/^\[gcp\]$/[gcp]\ndatasets = mart, no_such_dataset/' >"$dir/bad.ini"
+PIPETOP_CONFIG="$dir/bad.ini" refresh 3
+grep -q "bigquery tables.list no_such_dataset (\[gcp\] datasets)" "$dir/refresh.out" ||
+    fail "the missing dataset is not named: $(cat "$dir/refresh.out" "$dir/refresh.err")"
+[ "$(sqlite3 "$PIPETOP_DB" "SELECT count(*) FROM bq_tables WHERE dataset = 'mart'")" -gt 0 ] ||
+    fail "the existing dataset's tables were not stored"
 
 cleanup
 [ "$fails" -eq 0 ] && rm -rf "$work"

@@ -137,6 +137,31 @@ static void test_daily_values(void **state)
     free(d);
 }
 
+/* Each day judged against the days before it: only the jump is flagged. */
+static void test_series(void **state)
+{
+    int64_t rows[16] = {100, 102, 98, 101, 99, 100, 103, 97, 100, 101, 99, 100, 102, 98, 1000, 101};
+    struct rowcount_sample *s = series(rows, 16);
+    struct anomaly *a;
+    size_t n;
+    struct err e = ERR_INIT;
+
+    (void)state;
+    assert_int_equal(anomaly_series(&a, &n, s, 16, &e), 0);
+    assert_int_equal(n, 16);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(a[i].n, i);
+        assert_int_equal(a[i].insufficient, i < 4);
+        assert_int_equal(a[i].flagged, i == 14);
+    }
+    assert_string_equal(a[14].day, "2024-05-29");
+    free(a);
+    free(s);
+    assert_int_equal(anomaly_series(&a, &n, NULL, 0, &e), 0);
+    assert_null(a);
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_insufficient),
         cmocka_unit_test(test_zero_variance),
         cmocka_unit_test(test_daily_values),
+        cmocka_unit_test(test_series),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

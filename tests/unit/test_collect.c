@@ -146,6 +146,7 @@ static void check_world(const struct snapshot *s)
     assert_int_equal(s->tables[0].n_fields, 1);
     /* the configured table that does not exist is named */
     assert_non_null(gap(s, "dynamodb table Missing"));
+    assert_int_equal(gap(s, "dynamodb table Missing")->err.code, ERR_CONFIG);
 }
 
 static void test_collects_everything_then_incrementally(void **state)

@@ -331,12 +331,69 @@ static void test_stored_grid(void **state)
     rmdir(dir);
 }
 
+static void rate_rule(struct world *w, struct days_opts *o)
+{
+    (void)o;
+    free(w->s.export_rule.rule.schedule);
+    w->s.export_rule.rule.schedule = strdup("rate(1 day)");
+}
+
+static void six_hourly_rule(struct world *w, struct days_opts *o)
+{
+    (void)o;
+    free(w->s.export_rule.rule.schedule);
+    w->s.export_rule.rule.schedule = strdup("cron(0 */6 * * ? *)");
+}
+
+/* rate(1 day) takes its time of day from the exports' start; a rule that does not fire once a
+ * day cannot place MISSING exports, and a note says why. */
+static void test_rule_forms(void **state)
+{
+    struct world w;
+
+    (void)state;
+    build(&w, "Asia/Tokyo", "tests/data/link/tokyo.json", "2024-05-18T00:00:00Z", rate_rule);
+    expect(&w, "users", "2024-05-18", E, RS_MISSING, NULL, 1);
+    assert_non_null(strstr(cell(&w, "users", "2024-05-18", E)->error_message, "18:30:00Z"));
+    done(&w);
+    build(&w, "Asia/Tokyo", "tests/data/link/tokyo.json", "2024-05-18T00:00:00Z", six_hourly_rule);
+    expect_none(&w, "users", "2024-05-18", E);
+    expect(&w, "users", "2024-05-18", T, RS_MISSING, NULL, 1);
+    assert_true(w.r.n_notes > 0);
+    assert_non_null(strstr(w.r.notes[0], "MISSING exports not judged"));
+    done(&w);
+}
+
+static void ended_schedules(struct world *w, struct days_opts *o)
+{
+    (void)o;
+    for (size_t i = 0; i < w->s.n_dts; i++)
+        if (strstr(w->s.dts[i].config.cfg.name, "t-users"))
+            w->s.dts[i].config.schedule_end_ms = at("2024-05-17T00:00:00Z");
+    free(w->s.export_rule.rule.state);
+    w->s.export_rule.rule.state = strdup("DISABLED");
+}
+
+/* scheduleOptions endTime and a disabled export rule: nothing is due after them. */
+static void test_schedule_window(void **state)
+{
+    struct world w;
+
+    (void)state;
+    build(&w, "Asia/Tokyo", "tests/data/link/tokyo.json", "2024-05-18T00:00:00Z", ended_schedules);
+    expect_none(&w, "users", "2024-05-18", E);
+    expect_none(&w, "users", "2024-05-18", T);
+    expect(&w, "users", "2024-05-18", Q, RS_MISSING, NULL, 1);
+    done(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tokyo_days),       cmocka_unit_test(test_aurora_days),
         cmocka_unit_test(test_missing_when_due), cmocka_unit_test(test_no_missing_without_schedule),
         cmocka_unit_test(test_stuck_and_gaps),   cmocka_unit_test(test_stored_grid),
+        cmocka_unit_test(test_rule_forms),       cmocka_unit_test(test_schedule_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -317,6 +317,21 @@ static void wait_export(struct awsc *c, const char *arn)
     }
 }
 
+static int day_has_manifest(struct awsc *c, const char *day)
+{
+    struct http_response r;
+    char path[256];
+    int has;
+
+    snprintf(path, sizeof(path), "/voicebox-exports?list-type=2&prefix=dynamodb%%2Fusers%%2F%s%%2F",
+             day);
+    assert_int_equal(awsc_rest(c, "s3", "GET", path, NULL, &r), 0);
+    fc_ok_xml(m_s3, NULL, "ListObjectsV2Output", &r);
+    has = strstr(buf_cstr(&r.body), "manifest-summary.json") != NULL;
+    http_response_release(&r);
+    return has;
+}
+
 static void test_lambda(void **state)
 {
     struct awsc c;
@@ -329,7 +344,9 @@ static void test_lambda(void **state)
     (void)state;
     fc_check_client(&c, &fcp);
     time_day_of(clock_now_ms(NULL), today);
-    assert_int_equal(time_day_add(today, -3, day, &e), 0);
+    /* day -4: the users export failed, so its S3 prefix has no manifest yet */
+    assert_int_equal(time_day_add(today, -4, day, &e), 0);
+    assert_false(day_has_manifest(&c, day));
     snprintf(body, sizeof(body), "{\"date\":\"%s\"}", day);
     assert_int_equal(awsc_rest(&c, "lambda", "POST",
                                "/2015-03-31/functions/nightly-export/invocations", body, &r),
@@ -345,6 +362,8 @@ static void test_lambda(void **state)
     assert_non_null(fe);
     assert_non_null(strstr(fe, ":table/users/export/"));
     wait_export(&c, fe);
+    /* the rerun wrote the day's export where the nightly one would have */
+    assert_true(day_has_manifest(&c, day));
     json_decref(doc);
     http_response_release(&r);
 
@@ -426,6 +445,10 @@ static void test_auth(void **state)
     assert_int_equal(awsc_json(&c, "dynamodb", "DynamoDB_20120810.ListTables", "{}", &r), 0);
     fc_err(m_ddb, "dynamodb", "ListTables", &r, 400, "InvalidSignatureException");
     assert_non_null(strstr(buf_cstr(&r.body), "scoped to a valid region, not 'us-west-2'"));
+    http_response_release(&r);
+    snprintf(c.region, sizeof(c.region), "us-east-1"); /* STS's global endpoint takes it */
+    assert_int_equal(awsc_query(&c, "sts", "Action=GetCallerIdentity&Version=2011-06-15", &r), 0);
+    fc_ok_xml(m_sts, "GetCallerIdentity", NULL, &r);
     http_response_release(&r);
     c.sign_service = "s3";
     snprintf(c.region, sizeof(c.region), "%s", region);

@@ -216,6 +216,12 @@ static void test_manual_runs_validation(void **state)
         {"{\"requestedTimeRange\":{\"startTime\":\"2024-03-01T00:00:00Z\"}}"},
         {"{\"runTime\":\"2024-03-01T00:00:00Z\"}"},
         {"not json"},
+        {"[]"},
+        {"{\"requestedRunTime\":5}"},
+        {"{\"requestedTimeRange\":5}"},
+        {"{\"requestedTimeRange\":{\"startTime\":\"x\",\"endTime\":\"y\"}}"},
+        {"{\"requestedTimeRange\":{\"startTime\":\"2024-03-01T00:00:00Z\","
+         "\"endTime\":\"2024-03-02T00:00:00Z\",\"zone\":\"UTC\"}}"},
     };
 
     (void)state;

@@ -76,6 +76,14 @@ static void test_put_once_and_walk(void **state)
     s = (struct seen){"", 1, 0};
     assert_int_equal(db_known_each(db, "k", collect, &s, &e), 7);
     assert_int_equal(s.n, 1);
+    {
+        int64_t n = -1;
+        struct seen left = {"", 0, 0};
+        assert_int_equal(db_known_prune(db, 15, &n, &e), 0);
+        assert_int_equal(n, 3); /* all were first stored at 10 */
+        assert_int_equal(db_known_each(db, "k", collect, &left, &e), 0);
+        assert_int_equal(left.n, 0);
+    }
     assert_int_equal(db_known_put(db, "k", NULL, "{}", 1, &e), -1);
     assert_int_equal(e.code, ERR_INTERNAL);
     close_tmp(db, dir);

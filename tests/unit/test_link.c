@@ -147,6 +147,8 @@ static void test_pinned(void **state)
         {.name = (char *)"people",
          .source_kind = SOURCE_DYNAMODB,
          .source = (char *)"users",
+         .export_bucket = (char *)"acme-exports",
+         .export_prefix = (char *)"dynamodb/users/2024-05-16",
          .query_config = (char *)"q-lonely",
          .raw_table = (char *)"raw.users",
          .table = (char *)"mart.people"},
@@ -176,7 +178,9 @@ static void test_pinned(void **state)
     lp = find(&g, "people");
     assert_true(lp->p.pinned);
     assert_string_equal(lp->p.source, "users");
-    assert_int_equal(lp->n_exports, 3);
+    assert_int_equal(lp->n_exports, 1); /* only those under the pinned export_prefix */
+    assert_string_equal(lp->exports[0].key, "dynamodb/users/2024-05-16/AWSDynamoDB/03/data");
+    assert_string_equal(lp->p.export_prefix, "dynamodb/users/2024-05-16");
     assert_string_equal(lp->p.transfer_config, CFG "t-users"); /* discovered */
     assert_string_equal(lp->p.raw_table, "acme-data.raw.users");
     assert_string_equal(lp->p.query_config, CFG "q-lonely"); /* pinned over the join query */

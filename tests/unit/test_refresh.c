@@ -15,6 +15,7 @@
 
 #include "core/aws_config.h"
 #include "core/timeutil.h"
+#include "state/grid.h"
 #include "state/known.h"
 #include "state/logs.h"
 #include "state/runs.h"
@@ -31,6 +32,8 @@ struct fixture {
     struct aws_creds_provider *creds;
     struct gauth *gauth;
     struct http_client *http;
+    struct clock clock;
+    int64_t now;
     struct refresh_env env;
 };
 
@@ -97,6 +100,9 @@ static int setup(void **state)
     assert_int_equal(aws_creds_provider_new(&f->creds, f->aws, 0, f->http, NULL, &e), 0);
     make_google(f);
 
+    f->now = NOW_MS + 6 * 3600 * 1000; /* 2024-03-01 06:00 UTC: the day's chain has run */
+    clock_fixed(&f->clock, &f->now);
+    f->env.clock = &f->clock;
     f->env.cfg = f->cfg;
     f->env.db = f->db;
     f->env.http = f->http;
@@ -149,7 +155,8 @@ static void dump(struct db *db, char *out, size_t n)
     struct db_table *t = NULL;
     struct db_schema_version *v = NULL;
     struct rowcount_sample *smp = NULL;
-    size_t nc = 0, nt = 0, nv = 0, ns = 0;
+    struct stage_run *runs = NULL;
+    size_t nc = 0, nt = 0, nv = 0, ns = 0, nr = 0, used;
     struct err e = ERR_INIT;
     int known = 0;
 
@@ -159,12 +166,21 @@ static void dump(struct db *db, char *out, size_t n)
     assert_int_equal(db_schema_versions(db, "p.raw.orders", &v, &nv, &e), 0);
     assert_int_equal(db_rowcount_history(db, "p.raw.orders", 0, &smp, &ns, &e), 0);
     assert_int_equal(db_known_each(db, "dynamodb.DescribeExport", count_known, &known, &e), 0);
+    assert_int_equal(db_list_runs(db, NULL, 0, 0, &runs, &nr, &e), 0);
     snprintf(out, n,
              "configs %zu %s %s | table %s rows %lld | versions %zu %s | samples %zu %lld "
              "%lld | known %d",
              nc, nc > 0 ? c[0].name : "", nc > 1 ? c[1].schedule : "", t[0].meta.table_id,
              (long long)t[0].meta.num_rows, nv, nv > 0 ? v[0].hash : "", ns,
              ns > 0 ? (long long)smp[0].at_ms : 0LL, ns > 0 ? (long long)smp[0].rows : 0LL, known);
+    used = strlen(out);
+    snprintf(out + used, n - used, " | runs %zu", nr);
+    for (size_t i = 0; i < nr; i++) {
+        used = strlen(out);
+        snprintf(out + used, n - used, " %s%s%c%d%s", runs[i].pipeline, runs[i].day,
+                 stage_letter(runs[i].stage), runs[i].attempt, run_state_name(runs[i].state));
+    }
+    db_stage_runs_free(runs, nr);
     db_transfer_configs_free(c, nc);
     db_tables_free(t, nt);
     db_schema_versions_free(v, nv);
@@ -178,7 +194,7 @@ static void test_refresh_twice(void **state)
     struct db_refresh *rows = NULL;
     size_t nrows = 0;
     struct err e = ERR_INIT;
-    char d1[1024], d2[1024];
+    char d1[8192], d2[8192];
 
     assert_int_equal(refresh_run(&f->env, &r1, &e), 0);
     assert_int_equal(r1.status, REFRESH_OK);
@@ -188,6 +204,9 @@ static void test_refresh_twice(void **state)
     assert_int_equal(r1.new_schemas, 1);
     assert_int_equal(r1.samples, 1);
     assert_int_equal(r1.exports, 3);
+    assert_int_equal(r1.pipelines, 1);
+    assert_true(r1.stage_runs > 0);
+    assert_int_equal(r1.n_unlinked, 2); /* the other cluster's task, the query reading no table */
     dump(f->db, d1, sizeof(d1));
     assert_non_null(strstr(d1, "versions 1"));
     assert_non_null(strstr(d1, "samples 1 1709200000000 42"));
@@ -198,6 +217,7 @@ static void test_refresh_twice(void **state)
     assert_true(r2.calls < r1.calls);
     assert_int_equal(r2.reused, 2);
     assert_int_equal(r2.new_schemas, 0);
+    assert_int_equal(r2.stage_runs, r1.stage_runs);
     dump(f->db, d2, sizeof(d2));
     assert_string_equal(d1, d2);
 
@@ -218,7 +238,7 @@ static void test_partial_refresh_stores_the_rest(void **state)
     struct db_refresh *rows = NULL;
     size_t nrows = 0;
     struct err e = ERR_INIT;
-    char d[1024];
+    char d[8192];
     char *json = NULL;
 
     f->w.fail_runs_b = 1;
