@@ -289,8 +289,11 @@ static void jump_failure(struct listview *lv, struct dash *d, int dir)
 
 enum key_result lv_key(struct listview *lv, struct dash *d, int ch)
 {
-    size_t last = lv->nidx > 0 ? lv->nidx - 1 : 0, page = lv->page > 1 ? (size_t)lv->page - 1 : 1;
+    size_t last, page = lv->page > 1 ? (size_t)lv->page - 1 : 1;
     MEVENT me;
+
+    lv_sync(lv, d); /* keys typed before the next draw act on what the filter leaves */
+    last = lv->nidx > 0 ? lv->nidx - 1 : 0;
 
     switch (ch) {
     case KEY_UP:

@@ -177,7 +177,10 @@ static void day_draw(struct view *v, WINDOW *w, bool focused)
 static enum key_result day_key(struct view *v, int ch)
 {
     struct day *y = v->priv;
-    size_t r = lv_current(&y->lv);
+    size_t r;
+
+    lv_sync(&y->lv, v->d);
+    r = lv_current(&y->lv);
 
     if (ch != 'L')
         return lv_key(&y->lv, v->d, ch);

@@ -331,8 +331,12 @@ static void next_failure(struct view *v, struct grid *g, int dir)
 static enum key_result grid_key(struct view *v, int ch)
 {
     struct grid *g = v->priv;
-    size_t last = g->nrows > 0 ? g->nrows - 1 : 0, page = g->page > 1 ? (size_t)g->page - 1 : 1;
+    size_t last, page = g->page > 1 ? (size_t)g->page - 1 : 1;
     char arg[512];
+
+    if (strcmp(g->filter, v->d->filter) != 0 || g->fail_only != v->d->failures_only)
+        grid_refilter(g, v->d); /* keys typed before the next draw act on the filtered rows */
+    last = g->nrows > 0 ? g->nrows - 1 : 0;
 
     switch (ch) {
     case KEY_UP:

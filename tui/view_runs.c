@@ -154,7 +154,10 @@ static void runs_draw(struct view *v, WINDOW *w, bool focused)
 static enum key_result runs_key(struct view *v, int ch)
 {
     struct runs *u = v->priv;
-    size_t r = lv_current(&u->lv);
+    size_t r;
+
+    lv_sync(&u->lv, v->d);
+    r = lv_current(&u->lv);
     char arg[512];
 
     if ((ch == '\r' || ch == '\n' || ch == KEY_ENTER) && r != (size_t)-1) {

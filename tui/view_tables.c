@@ -206,7 +206,10 @@ static void tables_draw(struct view *v, WINDOW *w, bool focused)
 static enum key_result tables_key(struct view *v, int ch)
 {
     struct tables *s = v->priv;
-    size_t r = lv_current(&s->lv);
+    size_t r;
+
+    lv_sync(&s->lv, v->d);
+    r = lv_current(&s->lv);
 
     if ((ch == '\r' || ch == '\n' || ch == KEY_ENTER) && r != (size_t)-1) {
         dash_push(v->d, &schema_view, s->names[r]);

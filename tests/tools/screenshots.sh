@@ -65,7 +65,9 @@ disp=:$((90 + $$ % 100))
 Xvfb "$disp" -screen 0 1400x900x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xpid=$!
 sleep 1
-$T new-session -d -s shot -x 110 -y 32 "$PIPETOP --offline"
+offline=
+[ "$source" = "${source#the mkdb}" ] || offline=--offline # the fixture has no cloud behind it
+$T new-session -d -s shot -x 110 -y 32 "$PIPETOP $offline"
 $T set-option -t shot status off >/dev/null
 DISPLAY=$disp xterm -T pipetop-shot -geometry 110x32+0+0 -fa 'DejaVu Sans Mono' -fd IPAGothic \
     -fs 11 -bg '#1d1f21' -fg '#e0e0e0' -u8 -e $T attach -t shot >"$work/xterm.log" 2>&1 &
@@ -84,7 +86,7 @@ shot() { # shot NAME KEYS...: sends the keys, waits for the screen, captures the
     echo "screenshots: $out/$name.png"
 }
 shot grid
-shot day-detail n Enter
+shot day-detail n Enter g j L
 shot tables Escape : t a b l e s Enter
 $T send-keys -t shot / m a r t . u s e r s Enter Enter / C-u Enter
 shot schema
