@@ -156,6 +156,12 @@ kill -TERM "$(cat "$tmp/pid")"
 expect "EXIT=143"
 [ "$($T display -p -t dash '#{alternate_on}')" = "0" ] || fail "SIGTERM left the alternate screen"
 
+# --- a crash (SIGSEGV) gives the terminal back before the process dies of it ---------------
+start LANG=C.UTF-8 "DASH_ARGS=--offline"
+kill -SEGV "$(cat "$tmp/pid")"
+expect "EXIT=139"
+[ "$($T display -p -t dash '#{alternate_on}')" = "0" ] || fail "SIGSEGV left the alternate screen"
+
 # --- scale: 500 pipelines x 90 days (135,000 stage runs) scroll and filter at once ----------
 if [ -n "${MKBIGDB:-}" ]; then
     "$MKBIGDB" "$tmp/big.db" || fail "mkbigdb"
