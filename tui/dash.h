@@ -48,6 +48,7 @@ struct dash {
     int input_mode;  /* 0, '/' (filter) or ':' (command) */
     char input[128]; /* the line being typed */
     char saved_filter[128];
+    int view_top; /* the screen row where the focused view's region starts (mouse clicks) */
 };
 
 /* Runs the dashboard until the user quits or a signal asks; restores the terminal on every

@@ -111,6 +111,9 @@ static void draw_message(struct dash *d)
     if (d->input_mode) {
         snprintf(line, sizeof(line), "%c%s", d->input_mode, d->input);
         tui_put(stdscr, LINES - 2, 0, line, COLS, ROLE_NONE);
+        if (d->msg[0] && out_width(line) + 3 < COLS) /* completion candidates, errors */
+            tui_put(stdscr, LINES - 2, out_width(line) + 3, d->msg, COLS - out_width(line) - 3,
+                    ROLE_DIM);
         curs_set(1);
         move(LINES - 2, out_width(line) < COLS ? out_width(line) : COLS - 1);
         return;
@@ -143,6 +146,7 @@ void dash_draw(struct dash *d)
     }
     erase();
     top = 1 + draw_banner(d);
+    d->view_top = top;
     w = derwin(stdscr, LINES - top - 2, COLS, top, 0);
     if (w != NULL) {
         v->ops->draw(v, w, true);
@@ -158,6 +162,7 @@ void dash_draw(struct dash *d)
 
 void dash_input_start(struct dash *d, int mode)
 {
+    d->msg[0] = '\0';
     d->input_mode = mode;
     d->input[0] = '\0';
     if (mode == '/') {
@@ -190,9 +195,24 @@ static void complete(struct dash *d)
 
 static void run_command(struct dash *d)
 {
-    size_t n;
+    size_t n, hits = 0, len = strlen(d->input);
     const char *const *names = dash_command_names(&n);
+    const char *hit = NULL;
     char list[256] = "";
+
+    for (size_t i = 0; len > 0 && i < n; i++) {
+        if (strcmp(names[i], d->input) == 0) {
+            hits = 1;
+            hit = names[i];
+            break;
+        }
+        if (strncmp(names[i], d->input, len) == 0) {
+            hits++;
+            hit = names[i];
+        }
+    }
+    if (hits == 1) /* a unique prefix is enough: ":tab" is ":tables" */
+        snprintf(d->input, sizeof(d->input), "%s", hit);
 
     if (strcmp(d->input, "q") == 0 || strcmp(d->input, "quit") == 0) {
         d->quit = true;

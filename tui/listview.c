@@ -342,8 +342,8 @@ enum key_result lv_key(struct listview *lv, struct dash *d, int ch)
             lv->sel = lv->sel > 3 ? lv->sel - 3 : 0;
         else if (me.bstate & BUTTON5_PRESSED)
             lv->sel = lv->sel + 3 < last ? lv->sel + 3 : last;
-        else if (me.y >= 2 && lv->top + (size_t)(me.y - 2) < lv->nidx)
-            lv->sel = lv->top + (size_t)(me.y - 2); /* title bar + header */
+        else if (me.y > d->view_top && lv->top + (size_t)(me.y - d->view_top - 1) < lv->nidx)
+            lv->sel = lv->top + (size_t)(me.y - d->view_top - 1); /* below the header row */
         return KR_HANDLED;
     default:
         return KR_UNHANDLED;

@@ -400,8 +400,8 @@ static enum key_result grid_key(struct view *v, int ch)
             g->sel = g->sel > 3 ? g->sel - 3 : 0;
         else if (me.bstate & BUTTON5_PRESSED)
             g->sel = g->sel + 3 < last ? g->sel + 3 : last;
-        else if (me.y >= 2 && g->top + (size_t)(me.y - 2) < g->nrows) {
-            g->sel = g->top + (size_t)(me.y - 2);
+        else if (me.y > v->d->view_top && g->top + (size_t)(me.y - v->d->view_top - 1) < g->nrows) {
+            g->sel = g->top + (size_t)(me.y - v->d->view_top - 1);
             if (me.x > g->namew && g->left + (me.x - g->namew - 1) / CELL_W < g->ndays)
                 g->col = g->left + (me.x - g->namew - 1) / CELL_W;
         }

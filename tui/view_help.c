@@ -9,7 +9,7 @@
 static const struct key_help global_keys[] = {
     {"?", "this help", true},
     {"/", "filter (sticky across views; Enter keeps it, Esc restores)", true},
-    {":", "command: grid tables runs exports audit calls help q (Tab completes)", true},
+    {":", "command: grid tables runs exports audit history calls help q (Tab completes)", true},
     {"@", "command log: every API call", true},
     {"f", "failures only (toggle)", true},
     {"Ctrl-R", "refresh now", true},

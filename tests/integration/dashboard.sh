@@ -109,6 +109,11 @@ keys n
 expect "PERMISSION_DENIED"
 keys : g r i d Enter
 expect "grid 3 pipelines"
+keys : h Tab
+expect "matches: :history :help"
+keys i s Enter
+expect "history: 1 of 1 refreshes"
+keys : g r i d Enter
 keys : b o g u s Enter
 expect "unknown command ':bogus'"
 keys C-r
