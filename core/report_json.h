@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/anomaly.h"
 #include "core/err.h"
 #include "core/model.h"
 #include "core/timeutil.h"
@@ -56,6 +57,7 @@ struct report_table {
     int n_schema_versions;
     const struct rowcount_sample *samples; /* oldest first */
     size_t n_samples;
+    const struct anomaly *anomaly; /* the latest day judged (core/anomaly.h); NULL: not judged */
 };
 
 /* One schema version as `pipetop history` shows it. */
@@ -66,7 +68,10 @@ struct report_schema_version {
 };
 
 /* {"as_of", "tables": [{"table", "project", "dataset", "table_id", "type", "description", "rows",
- * "bytes", "created", "modified", "seen", "schema_versions", "rowcounts": [{"at", "rows"}]}]}. */
+ * "bytes", "created", "modified", "seen", "schema_versions", "rowcounts": [{"at", "rows"}],
+ * "anomaly": {"date", "rows", "flagged", "insufficient", "z", "mean", "stddev",
+ * "history_days", "reason"} | null}]}. z is null when history is insufficient or when it is
+ * infinite (every earlier day equal, and this one differs: the reason says so). */
 int report_tables_json(const struct report_table *t, size_t n, int64_t as_of_ms, char **out,
                        struct err *e);
 

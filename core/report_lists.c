@@ -4,6 +4,7 @@
 #include "core/report_json.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 
 /* The array of item(list, i) for i in [0, n), or NULL when out of memory. */
@@ -71,6 +72,20 @@ static json_t *count_or_null(int64_t v)
     return v >= 0 ? json_integer((json_int_t)v) : json_null();
 }
 
+static json_t *anomaly_json(const struct anomaly *a)
+{
+    if (a == NULL)
+        return json_null();
+    bool finite = !a->insufficient && isfinite(a->z);
+    return json_pack(
+        "{s:s?,s:o,s:b,s:b,s:o,s:o,s:o,s:I,s:s}", "date", a->day[0] != '\0' ? a->day : NULL, "rows",
+        a->day[0] != '\0' ? json_integer(a->value) : json_null(), "flagged", a->flagged,
+        "insufficient", a->insufficient, "z", finite ? json_real(a->z) : json_null(), "mean",
+        a->insufficient ? json_null() : json_real(a->mean), "stddev",
+        a->insufficient ? json_null() : json_real(a->stddev), "history_days", (json_int_t)a->n,
+        "reason", a->reason);
+}
+
 static json_t *table_item(const void *list, size_t i)
 {
     const struct report_table *t = (const struct report_table *)list + i;
@@ -80,12 +95,13 @@ static json_t *table_item(const void *list, size_t i)
 
     if (table_full_name(&full, m, &(struct err)ERR_INIT) != 0)
         return NULL;
-    o = json_pack("{s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:o,s:o,s:o,s:o,s:o,s:i,s:o}", "table", full,
+    o = json_pack("{s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:o,s:o,s:o,s:o,s:o,s:i,s:o,s:o}", "table", full,
                   "project", m->project, "dataset", m->dataset, "table_id", m->table_id, "type",
                   m->type, "description", m->description, "rows", count_or_null(m->num_rows),
                   "bytes", count_or_null(m->num_bytes), "created", report_time(m->created_ms),
                   "modified", report_time(m->modified_ms), "seen", report_time(t->seen_ms),
-                  "schema_versions", t->n_schema_versions, "rowcounts", samples_json(t, false));
+                  "schema_versions", t->n_schema_versions, "rowcounts", samples_json(t, false),
+                  "anomaly", anomaly_json(t->anomaly));
     free(full);
     return o;
 }

@@ -111,6 +111,25 @@ static void print_legend(const struct readcmd *r)
     buf_release(&b);
 }
 
+/* The zone's name for the header and --json: the configured one, or for "local" what TZ or
+ * /etc/localtime says (a path under zoneinfo/), else "local". */
+static const char *zone_label(char *buf, size_t n)
+{
+    const char *z = time_zone_name(), *tz = getenv("TZ"), *at;
+    ssize_t len;
+
+    if (strcmp(z, "local") != 0)
+        return z;
+    if (tz != NULL && tz[0] != '\0')
+        return tz[0] == ':' ? tz + 1 : tz;
+    len = readlink("/etc/localtime", buf, n - 1);
+    if (len <= 0)
+        return z;
+    buf[len] = '\0';
+    at = strstr(buf, "zoneinfo/");
+    return at != NULL ? at + 9 : z;
+}
+
 static void print_text(const struct readcmd *r, const struct grid *g)
 {
     int namew = 8, tailw = 10;
@@ -125,12 +144,14 @@ static void print_text(const struct readcmd *r, const struct grid *g)
     long fit = (r->width - namew - 1 - tailw) / DAY_COL;
     shown = fit < 1 ? 1 : (size_t)fit < g->n_days ? (size_t)fit : g->n_days;
     first = g->n_days - shown;
+    char zbuf[256];
     printf("pipetop status: %zu pipeline%s, %s to %s (%s)\n", g->n_pipes,
-           g->n_pipes == 1 ? "" : "s", g->days[first], g->days[g->n_days - 1], time_zone_name());
+           g->n_pipes == 1 ? "" : "s", g->days[first], g->days[g->n_days - 1],
+           zone_label(zbuf, sizeof(zbuf)));
     out_fit_role(&b, "PIPELINE", namew, OUT_LEFT, ROLE_HEAD, r->color);
     buf_putc(&b, ' ');
     for (size_t d = first; d < g->n_days; d++)
-        buf_printf(&b, "%-*.5s", DAY_COL, g->days[d] + 5);
+        buf_printf(&b, "%-*.5s", d + 1 < g->n_days ? DAY_COL : 5, g->days[d] + 5);
     printf("%s\n", buf_cstr(&b));
     for (size_t i = 0; i < g->n_pipes; i++) {
         int fails = failures_of(g, &g->pipes[i]);
@@ -158,25 +179,6 @@ static void print_text(const struct readcmd *r, const struct grid *g)
             "(%zu older day%s left out to fit %d columns; the count of failures covers all %zu)\n",
             first, first == 1 ? "" : "s", r->width, g->n_days);
     print_legend(r);
-}
-
-/* The zone's name for --json: the configured one, or for "local" what TZ or /etc/localtime
- * says (a path under zoneinfo/), else "local". */
-static const char *zone_label(char *buf, size_t n)
-{
-    const char *z = time_zone_name(), *tz = getenv("TZ"), *at;
-    ssize_t len;
-
-    if (strcmp(z, "local") != 0)
-        return z;
-    if (tz != NULL && tz[0] != '\0')
-        return tz[0] == ':' ? tz + 1 : tz;
-    len = readlink("/etc/localtime", buf, n - 1);
-    if (len <= 0)
-        return z;
-    buf[len] = '\0';
-    at = strstr(buf, "zoneinfo/");
-    return at != NULL ? at + 9 : z;
 }
 
 int cmd_status(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)

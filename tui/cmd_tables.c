@@ -1,9 +1,11 @@
 /* tui/cmd_tables.c: `pipetop tables`: every BigQuery table in the history database with rows,
  * size, last modified, freshness, a row-count sparkline (one point per day, the day's last
- * sample, over the [general] days window) and its number of schema versions. Text or JSON.
- * Reads the database only; anomaly flags are not shown until core/anomaly.h exists. */
+ * sample, over the [general] days window), its number of schema versions and whether its latest
+ * row count is an anomaly (core/anomaly.h: |z| >= 3 against at least 14 earlier days). Text or
+ * JSON. Reads the database only. */
 #include "tui/cmd.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,13 +21,39 @@ static const struct out_col cols[] = {
     {"TABLE", 12, 0, 0, OUT_LEFT},   {"ROWS", 4, 15, 0, OUT_RIGHT},
     {"SIZE", 4, 10, 0, OUT_RIGHT},   {"MODIFIED", 16, 16, 2, OUT_LEFT},
     {"AGE", 3, 10, 0, OUT_LEFT},     {"ROWS/DAY", 8, 30, 1, OUT_LEFT},
-    {"SCHEMAS", 7, 7, 3, OUT_RIGHT},
+    {"SCHEMAS", 7, 7, 3, OUT_RIGHT}, {"ANOMALY", 7, 20, 2, OUT_LEFT},
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
+/* "FLAGGED z=+4.2", "z=+1.8", "z=+1.8 (9d)" (too few days to flag), "n/a (3d)" (too few to
+ * judge), "z=inf" (every earlier day equal). */
+static enum out_role anomaly_text(const struct anomaly *a, char *out, size_t n)
+{
+    char z[32];
+
+    if (a == NULL || a->insufficient) {
+        snprintf(out, n, "n/a (%zud)", a != NULL ? a->n : 0);
+        return ROLE_DIM;
+    }
+    if (isfinite(a->z))
+        snprintf(z, sizeof(z), "z=%+.1f", a->z);
+    else
+        snprintf(z, sizeof(z), "z=%sinf", a->z < 0 ? "-" : "+");
+    if (a->flagged) {
+        snprintf(out, n, "FLAGGED %s", z);
+        return ROLE_FAILED;
+    }
+    if (a->n < ANOMALY_MIN_FLAG)
+        snprintf(out, n, "%s (%zud)", z, a->n);
+    else
+        snprintf(out, n, "%s", z);
+    return ROLE_NONE;
+}
+
 static int add_row(struct out_table *t, const struct readcmd *r, const struct report_table *rt)
 {
-    char *full = NULL, rows[32], size[32], mod[32], age[32], vers[16];
+    char *full = NULL, rows[32], size[32], mod[32], age[32], vers[16], anom[48];
+    enum out_role roles[NCOLS] = {0};
     struct buf spark = BUF_INIT(4096);
     int64_t *v = calloc(rt->n_samples + 1, sizeof(*v));
     int rc = -1;
@@ -45,8 +73,10 @@ static int add_row(struct out_table *t, const struct readcmd *r, const struct re
                                     ? time_format_age(r->now_ms, rt->meta->modified_ms, age, 32)
                                     : "-",
                                 rt->n_samples > 1 ? buf_cstr(&spark) : "-",
-                                vers};
-    rc = out_table_add(t, cells, NULL);
+                                vers,
+                                anom};
+    roles[NCOLS - 1] = anomaly_text(rt->anomaly, anom, sizeof(anom));
+    rc = out_table_add(t, cells, roles);
 out:
     free(full);
     free(v);

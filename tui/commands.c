@@ -141,9 +141,11 @@ static const struct cli_cmd commands[] = {
     {"runs", "[--failed] [--since DATE] [--json]", "the stage runs in the history database",
      "Lists stage runs, newest first. Exits 1 when a failed run is listed.", OPTS(runs_opts), 0, 0,
      true, cmd_runs},
-    {"tables", "[--json]", "BigQuery tables: rows, size, freshness, row-count trend",
+    {"tables", "[--json]", "BigQuery tables: rows, size, freshness, row-count trend, anomalies",
      "Lists every table in the history database with its rows, size, last modification, age,\n"
-     "a sparkline of its daily row counts and how many schema versions it has had.",
+     "a sparkline of its daily row counts, how many schema versions it has had, and whether its\n"
+     "latest row count is an anomaly: FLAGGED when |z| >= 3 against at least 14 earlier days\n"
+     "(z with the days in brackets when there are fewer; n/a under 4).",
      NULL, 0, 0, 0, true, cmd_tables},
     {"schema", "TABLE [--json]", "a table's schema: fields, descriptions, policy tags",
      "TABLE is dataset.table or project.dataset.table.\n"

@@ -5,6 +5,7 @@
 #include "tui/out.h"
 
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ static struct ch next_char(const char *s)
     size_t r;
 
     memset(&st, 0, sizeof(st));
-    r = mbrtowc(&wc, s, strlen(s), &st);
+    r = mbrtowc(&wc, s, strnlen(s, MB_LEN_MAX), &st);
     if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
         /* Undecodable: skip the whole UTF-8 sequence the lead byte announces, so a cut never
          * lands inside it, and show it as one replacement column. */

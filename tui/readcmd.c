@@ -77,13 +77,18 @@ int readcmd_print_json(char *json)
 
 void readcmd_print_as_of(const struct readcmd *r)
 {
-    char t[32], age[32];
+    char t[32], age[32], line[1200];
+    struct buf b = BUF_INIT(4096);
 
-    if (r->as_of_ms <= 0) {
-        printf("no refresh recorded in %s yet: run `pipetop refresh`\n", db_path(r->db));
-        return;
-    }
-    printf("data as of %s (%s, refresh %s) from %s\n", out_time(r->as_of_ms, t, sizeof(t)),
-           time_format_age(r->now_ms, r->as_of_ms, age, sizeof(age)), r->refresh_status,
-           db_path(r->db));
+    if (r->as_of_ms <= 0)
+        snprintf(line, sizeof(line), "no refresh recorded in %s yet: run `pipetop refresh`",
+                 db_path(r->db));
+    else
+        snprintf(line, sizeof(line), "data as of %s (%s, refresh %s) from %s",
+                 out_time(r->as_of_ms, t, sizeof(t)),
+                 time_format_age(r->now_ms, r->as_of_ms, age, sizeof(age)), r->refresh_status,
+                 db_path(r->db));
+    out_cut(&b, line, r->width);
+    printf("%s\n", buf_cstr(&b));
+    buf_release(&b);
 }

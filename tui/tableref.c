@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/anomaly.h"
 #include "core/strutil.h"
 #include "core/timeutil.h"
 
@@ -17,6 +18,7 @@ void tableref_release(struct tableref_set *s)
         db_rowcount_samples_free(s->samples[i], s->n_samples[i]);
     free(s->samples);
     free(s->n_samples);
+    free(s->anomalies);
     free(s->rt);
     db_tables_free(s->tables, s->n);
     memset(s, 0, sizeof(*s));
@@ -42,9 +44,25 @@ static size_t daily(struct rowcount_sample *list, size_t n)
     return out;
 }
 
+/* Drops the daily samples older than days days before now (0: keeps all). */
+static size_t keep_recent(struct rowcount_sample *list, size_t n, int64_t now_ms, int days)
+{
+    size_t from = 0;
+
+    if (days <= 0)
+        return n;
+    while (from < n && list[from].at_ms < now_ms - (int64_t)days * DAY_MS)
+        rowcount_sample_release(&list[from++]);
+    memmove(list, list + from, (n - from) * sizeof(*list));
+    return n - from;
+}
+
 int tableref_load(struct tableref_set *s, struct db *db, int64_t now_ms, int days, struct err *e)
 {
-    int64_t since = days > 0 ? now_ms - (int64_t)days * DAY_MS : 0;
+    int64_t since =
+        days > 0 ? now_ms - (int64_t)(days > TABLEREF_ANOMALY_DAYS ? days : TABLEREF_ANOMALY_DAYS) *
+                                DAY_MS
+                 : 0;
 
     memset(s, 0, sizeof(*s));
     if (db_list_tables(db, &s->tables, &s->n, e) != 0)
@@ -52,7 +70,8 @@ int tableref_load(struct tableref_set *s, struct db *db, int64_t now_ms, int day
     s->rt = calloc(s->n + 1, sizeof(*s->rt));
     s->samples = calloc(s->n + 1, sizeof(*s->samples));
     s->n_samples = calloc(s->n + 1, sizeof(*s->n_samples));
-    if (s->rt == NULL || s->samples == NULL || s->n_samples == NULL) {
+    s->anomalies = calloc(s->n + 1, sizeof(*s->anomalies));
+    if (s->rt == NULL || s->samples == NULL || s->n_samples == NULL || s->anomalies == NULL) {
         tableref_release(s);
         return err_set(e, ERR_NOMEM, "tables: out of memory");
     }
@@ -65,10 +84,15 @@ int tableref_load(struct tableref_set *s, struct db *db, int64_t now_ms, int day
             return -1;
         }
         free(full);
+        if (anomaly_of_samples(&s->anomalies[i], s->samples[i], s->n_samples[i], e) != 0) {
+            tableref_release(s);
+            return -1;
+        }
         s->n_samples[i] = daily(s->samples[i], s->n_samples[i]);
-        s->rt[i] =
-            (struct report_table){&s->tables[i].meta, s->tables[i].seen_ms,
-                                  s->tables[i].n_schema_versions, s->samples[i], s->n_samples[i]};
+        s->n_samples[i] = keep_recent(s->samples[i], s->n_samples[i], now_ms, days);
+        s->rt[i] = (struct report_table){
+            &s->tables[i].meta, s->tables[i].seen_ms, s->tables[i].n_schema_versions,
+            s->samples[i],      s->n_samples[i],      &s->anomalies[i]};
     }
     return 0;
 }

@@ -18,9 +18,15 @@ struct tableref_set {
     struct report_table *rt;          /* n, pointing into tables and samples */
     struct rowcount_sample **samples; /* per table: the last sample of each day, oldest first */
     size_t *n_samples;
+    struct anomaly *anomalies; /* per table: its latest day judged against earlier days */
 };
 
-/* Loads every table and its daily row counts over the last days days (0: all history).
+/* Row-count history read to judge anomalies (core/anomaly.h), in days. */
+#define TABLEREF_ANOMALY_DAYS 90
+
+/* Loads every table and its daily row counts over the last days days (0: all history), and
+ * judges each table's latest day against the TABLEREF_ANOMALY_DAYS before it (all history
+ * when days is 0).
  * On error the set is empty and may still be released. */
 int tableref_load(struct tableref_set *s, struct db *db, int64_t now_ms, int days, struct err *e);
 void tableref_release(struct tableref_set *s);

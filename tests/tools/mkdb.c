@@ -2,7 +2,8 @@
  * by hand) for the read-command tests: three pipelines over the last ten days (relative to now,
  * in the zone of PIPETOP_TIMEZONE or UTC) with failures, retries, a running and a missing run;
  * tables with nested, Japanese-described and policy-tagged schemas, two schema versions, daily
- * row counts; a refresh, audit rows and API calls. Usage: mkdb DB [--clean] (no failures). */
+ * row counts; a refresh, audit rows and API calls.
+ * Usage: mkdb DB [--clean | --empty]: --clean writes no failures, --empty only the schema. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,28 @@ static void table_put(struct db *db, const char *ds, const char *id, const char 
     }
 }
 
+/* demo.mart.events: 20 steady days, then a spike today: flagged (|z| >= 3, >= 14 days). */
+static void spike_table(struct db *db)
+{
+    struct table_meta t = {(char *)"demo", (char *)"mart",  (char *)"events", (char *)"TABLE",
+                           NULL,           5000,            600000,           now - 400 * DAY_MS,
+                           now - MIN_MS,   NULL,            0};
+    char *canon = NULL, hash[SCHEMA_HASH_HEX];
+    struct err e = ERR_INIT;
+
+    if (schema_canonicalize("[{\"name\":\"id\",\"type\":\"STRING\"}]", &canon, hash, &e) != 0 ||
+        db_put_table(db, &t, canon, hash, now, NULL, &e) != 0)
+        die(&e, "events");
+    free(canon);
+    for (int d = -20; d <= 0; d++) {
+        int64_t n = d == 0 ? 5000 : 1000 + (-d % 3) * 10;
+        struct rowcount_sample s = {(char *)"demo.mart.events", now + d * DAY_MS - 30 * MIN_MS, n,
+                                    n * 120};
+        if (db_add_rowcount_sample(db, &s, &e) != 0)
+            die(&e, "sample");
+    }
+}
+
 static void tables(struct db *db)
 {
     char v2[sizeof(schema_v1) + sizeof(schema_v2_tail)];
@@ -144,6 +167,7 @@ static void tables(struct db *db)
               "\"type\":\"RECORD\",\"fields\":[{\"name\":\"S\",\"type\":\"STRING\"}]}]}]");
     table_put(db, "raw", "orders", "orders from Aurora", 5400000,
               "[{\"name\":\"order_id\",\"type\":\"INT64\",\"mode\":\"REQUIRED\"}]");
+    spike_table(db);
 }
 
 static void logs(struct db *db)
@@ -184,9 +208,10 @@ int main(int argc, char **argv)
     struct err e = ERR_INIT;
     const char *tz = getenv("PIPETOP_TIMEZONE");
     bool clean = argc > 2 && strcmp(argv[2], "--clean") == 0;
+    bool empty = argc > 2 && strcmp(argv[2], "--empty") == 0;
 
-    if (argc < 2 || (argc > 2 && !clean)) {
-        fprintf(stderr, "usage: mkdb DB [--clean]\n");
+    if (argc < 2 || argc > 3 || (argc > 2 && !clean && !empty)) {
+        fprintf(stderr, "usage: mkdb DB [--clean | --empty]\n");
         return 2;
     }
     if (time_zone_use(tz != NULL ? tz : "UTC", &e) != 0)
@@ -195,6 +220,8 @@ int main(int argc, char **argv)
     time_day_of(now, today);
     if (db_open(&db, argv[1], 0, &e) != 0 || db_begin(db, &e) != 0)
         die(&e, argv[1]);
+    if (empty)
+        goto done;
     pipe_put(db, "users", SOURCE_DYNAMODB, "users", P "t-users", P "q-users", "demo.raw.users",
              "demo.mart.users");
     pipe_put(db, "orders", SOURCE_AURORA, "shop", P "t-orders", NULL, "demo.raw.orders", NULL);
@@ -203,6 +230,7 @@ int main(int argc, char **argv)
     runs(db, clean);
     tables(db);
     logs(db);
+done:
     if (db_commit(db, &e) != 0)
         die(&e, "commit");
     db_close(db);
