@@ -25,10 +25,10 @@ struct tables {
 };
 
 static const struct lv_col cols[] = {
-    {"TABLE", 12, 40, OUT_LEFT, false}, {"ROWS", 5, 14, OUT_RIGHT, true},
-    {"SIZE", 6, 10, OUT_RIGHT, false},  {"MODIFIED", 16, 16, OUT_LEFT, false},
-    {"AGE", 4, 7, OUT_RIGHT, false},    {"ROWS/DAY", 8, SPARK_N, OUT_LEFT, false},
-    {"FLAGS", 6, 0, OUT_LEFT, false},
+    {"TABLE", 12, 40, OUT_LEFT, false},        {"ROWS", 5, 14, OUT_RIGHT, true},
+    {"SIZE", 6, 10, OUT_RIGHT, false},         {"AGE", 4, 7, OUT_RIGHT, false},
+    {"ROWS/DAY", 8, SPARK_N, OUT_LEFT, false}, {"FLAGS", 5, 20, OUT_LEFT, false},
+    {"MODIFIED", 16, 0, OUT_LEFT, false},
 };
 
 static const struct key_help tables_keys[] = {LV_KEYS, {"Enter", "schema", true}};
@@ -51,18 +51,18 @@ static void cell(void *ctx, size_t row, size_t col, char *out, size_t n)
         out_bytes(t->meta.num_bytes, out, n);
         break;
     case 3:
-        out_time(t->meta.modified_ms, out, n);
-        break;
-    case 4:
         out_duration(t->meta.modified_ms > 0 ? s->d->now_ms - t->meta.modified_ms : -1, out, n);
         break;
-    case 5:
+    case 4:
         snprintf(out, n, "%s", s->spark[row] ? s->spark[row] : "");
         break;
-    default:
+    case 5:
         snprintf(out, n, "%s%s%s%s", s->anom[row].flagged ? "ANOMALY " : "",
                  t->n_schema_versions > 1 ? "drift " : "", stale(s, row) ? "stale " : "",
                  !s->anom[row].flagged && t->n_schema_versions <= 1 && !stale(s, row) ? "-" : "");
+        break;
+    default:
+        out_time(t->meta.modified_ms, out, n);
     }
 }
 
@@ -74,13 +74,13 @@ static bool stale(const struct tables *s, size_t row)
 static int role(void *ctx, size_t row, size_t col)
 {
     struct tables *s = ctx;
-    if (col == 4 && stale(s, row))
+    if (col == 3 && stale(s, row))
         return ROLE_FAILED;
-    if (col == 6 && (s->anom[row].flagged || stale(s, row)))
+    if (col == 5 && (s->anom[row].flagged || stale(s, row)))
         return ROLE_FAILED;
-    if (col == 6 && s->t[row].n_schema_versions > 1)
+    if (col == 5 && s->t[row].n_schema_versions > 1)
         return ROLE_WARN;
-    return col == 5 ? ROLE_ACTIVE : ROLE_NONE;
+    return col == 4 ? ROLE_ACTIVE : ROLE_NONE;
 }
 
 static bool failed(void *ctx, size_t row)
