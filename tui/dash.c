@@ -362,6 +362,8 @@ int dash_run(struct config *cfg, const char *db_file, const struct config_overri
         free(d);
         return exit_code_for(e.code);
     }
+    if (d->eng != NULL)
+        engine_status_get(d->eng, &d->es);
     signals_install();
     curses_start(d);
     dash_history_changed(d);

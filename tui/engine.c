@@ -29,6 +29,7 @@ struct engine {
     struct engine_status st;
     struct config_overrides ov;
     char *config_path, *db_path;
+    struct session *s; /* opened by engine_start, then the thread's alone */
     /* one transfer-log request at a time */
     char *logs_run;
     enum engine_logs_state logs_state;
@@ -145,21 +146,8 @@ static void logs_once(struct engine *g, struct session *s, const char *run)
 static void *engine_main(void *arg)
 {
     struct engine *g = arg;
-    struct session_options so = {g->ov, 5000, 15000, 3, false};
-    struct session *s = NULL;
-    struct err e = ERR_INIT;
+    struct session *s = g->s;
 
-    if (session_open(&s, &so, &e) != 0 ||
-        session_require(s, SESSION_NEED_CONFIG | SESSION_NEED_DB, &e) != 0) {
-        pthread_mutex_lock(&g->mu);
-        g->st.offline = true;
-        snprintf(g->st.detail, sizeof(g->st.detail), "refresh unavailable: %.400s", e.msg);
-        g->exited = true;
-        pthread_mutex_unlock(&g->mu);
-        session_close(s);
-        wake(g);
-        return NULL;
-    }
     pthread_mutex_lock(&g->mu);
     g->st.ready = true;
     g->want = true;
@@ -210,6 +198,8 @@ int engine_start(struct engine **out, const struct config_overrides *ov, int *wa
 {
     struct engine *g = calloc(1, sizeof(*g));
     pthread_condattr_t ca;
+    struct session_options so;
+    struct err serr = ERR_INIT;
 
     *out = NULL;
     if (g == NULL)
@@ -217,6 +207,7 @@ int engine_start(struct engine **out, const struct config_overrides *ov, int *wa
     g->config_path = dup_or_null(ov->config_path);
     g->db_path = dup_or_null(ov->db_path);
     g->ov = (struct config_overrides){g->config_path, g->db_path, ov->read_only};
+    so = (struct session_options){g->ov, 5000, 15000, 3, false};
     g->interval_s = 30;
     g->st.last = -1;
     if (pipe(g->pipe) != 0) {
@@ -230,7 +221,23 @@ int engine_start(struct engine **out, const struct config_overrides *ov, int *wa
     pthread_condattr_init(&ca);
     pthread_cond_init(&g->cv, &ca);
     pthread_condattr_destroy(&ca);
+    *wake_fd = g->pipe[0];
+    *out = g;
+    /* The session is opened here, in the caller's thread (no network call is made: credentials
+     * are fetched on first use), so selecting the configured time zone never races the UI. */
+    if (session_open(&g->s, &so, &serr) != 0 ||
+        session_require(g->s, SESSION_NEED_CONFIG | SESSION_NEED_DB, &serr) != 0) {
+        session_close(g->s);
+        g->s = NULL;
+        g->exited = true;
+        g->st.offline = true;
+        snprintf(g->st.detail, sizeof(g->st.detail), "refresh unavailable: %.400s", serr.msg);
+        return 0; /* the dashboard still shows the history */
+    }
     if (pthread_create(&g->thread, NULL, engine_main, g) != 0) {
+        session_close(g->s);
+        *out = NULL;
+        *wake_fd = -1;
         close(g->pipe[0]);
         close(g->pipe[1]);
         free(g->config_path);
@@ -239,8 +246,6 @@ int engine_start(struct engine **out, const struct config_overrides *ov, int *wa
         return err_set(e, ERR_INTERNAL, "cannot start the engine thread");
     }
     g->started = true;
-    *wake_fd = g->pipe[0];
-    *out = g;
     return 0;
 }
 
@@ -330,6 +335,10 @@ bool engine_stop(struct engine *g, int wait_ms)
 
     if (g == NULL)
         return true;
+    if (!g->started) {
+        exited = true;
+        goto release;
+    }
     pthread_mutex_lock(&g->mu);
     g->stop = true;
     pthread_cond_signal(&g->cv);
@@ -344,6 +353,7 @@ bool engine_stop(struct engine *g, int wait_ms)
     exited = pthread_timedjoin_np(g->thread, NULL, &ts) == 0;
     if (!exited)
         return false; /* still inside a network call: the process exit ends it */
+release:
     close(g->pipe[0]);
     close(g->pipe[1]);
     pthread_mutex_destroy(&g->mu);
