@@ -58,7 +58,7 @@ LIBCORE  := $(BUILD)/libcore.a
 LIBSTATE := $(BUILD)/libstate.a
 LIBTUI   := $(BUILD)/libtui.a
 
-.PHONY: FORCE all deps check unit integration asan lint format format-check clean install demo
+.PHONY: FORCE all deps check unit integration asan lint format format-check clean install demo screenshots
 .DEFAULT_GOAL := all
 
 FAKE_ALL := $(if $(FAKE_SRC),tests/fakecloud/fakecloud)
@@ -106,6 +106,10 @@ $(BUILD)/fakecloud: $(FAKE_OBJ) $(LIBCORE)
 $(BUILD)/mkdb: $(BUILD)/tests/tools/mkdb.o $(LIBSTATE) $(LIBCORE)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# Test helper: a large fixture database (500 pipelines x 90 days) for the dashboard's scale check.
+$(BUILD)/mkbigdb: $(BUILD)/tests/tools/mkbigdb.o $(LIBSTATE) $(LIBCORE)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # Unit tests may start the fake cloud ($$FAKECLOUD), so it is built first.
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(HELP_OBJ) $(LIBTUI) $(LIBSTATE) $(LIBCORE) \
                        | $(FAKE_BIN)
@@ -120,14 +124,14 @@ tests/fakecloud/fakecloud: $(BUILD)/fakecloud
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud sh tests/tools/run-unit.sh $(UNIT_BIN)
 
-integration: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb
+integration: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb $(BUILD)/mkbigdb
 	@PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
-	    MKDB=$(CURDIR)/$(BUILD)/mkdb \
+	    MKDB=$(CURDIR)/$(BUILD)/mkdb MKBIGDB=$(CURDIR)/$(BUILD)/mkbigdb \
 	    sh tests/tools/run-integration.sh
 
-check: all $(UNIT_BIN) $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb
+check: all $(UNIT_BIN) $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb $(BUILD)/mkbigdb
 	@BUILD=$(BUILD) PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
-	    MKDB=$(CURDIR)/$(BUILD)/mkdb \
+	    MKDB=$(CURDIR)/$(BUILD)/mkdb MKBIGDB=$(CURDIR)/$(BUILD)/mkbigdb \
 	    sh tests/tools/run-all.sh $(UNIT_BIN)
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -135,12 +139,19 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 # reports snprintf calls whose arguments it cannot bound, so the sanitizer build leaves it off.
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g $(SAN) -Wno-format-truncation" LDFLAGS="$(SAN)" \
-	    build-asan/pipetop $(if $(FAKE_SRC),build-asan/fakecloud) build-asan/mkdb \
+	    build-asan/pipetop $(if $(FAKE_SRC),build-asan/fakecloud) build-asan/mkdb build-asan/mkbigdb \
 	    $(UNIT_BIN:$(BUILD)/%=build-asan/%)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    BUILD=build-asan PIPETOP=$(CURDIR)/build-asan/pipetop \
 	    FAKECLOUD=$(CURDIR)/build-asan/fakecloud MKDB=$(CURDIR)/build-asan/mkdb \
+	    MKBIGDB=$(CURDIR)/build-asan/mkbigdb \
 	    sh tests/tools/run-all.sh $(UNIT_BIN:$(BUILD)/%=build-asan/%)
+
+# Retakes screenshots/*.png in xterm under Xvfb (needs xvfb xterm x11-utils imagemagick
+# fonts-ipafont-gothic; not part of `make deps`: CI does not take screenshots).
+screenshots: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb
+	@PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
+	    MKDB=$(CURDIR)/$(BUILD)/mkdb sh tests/tools/screenshots.sh
 
 lint:
 	@sh tests/tools/lint.sh

@@ -136,10 +136,12 @@ int cli_main(int argc, char **argv)
             break;
         }
         rc = cli_parse_global(&cli, argc, argv, &i, &e);
+        if (rc == 1 && cli_opt_index(cli_commands(&(size_t){0}), argv[i]) >= 0)
+            break; /* the dashboard's own options (--mouse, --offline) */
         if (rc != 0)
             return global_error(argv[i], rc, &e);
     }
-    if (i >= argc) {
+    if (i >= argc || argv[i][0] == '-') {
         cmd = cli_commands(&(size_t){0}); /* the dashboard */
     } else if (strcmp(argv[i], "help") == 0) {
         return help_command(argc, argv, i + 1);

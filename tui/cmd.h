@@ -86,6 +86,7 @@ void usage_command(FILE *out, const struct cli_cmd *cmd);
 
 /* The commands (tui/cmd_*.c). */
 int cmd_info(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_dashboard(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 int cmd_status(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 int cmd_runs(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 int cmd_tables(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);

@@ -42,12 +42,6 @@ static int check_day(const struct cli_cmd *cmd, const char *opt, const char *v)
     return cli_usage_error(cmd, reason);
 }
 
-static int run_plain(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
-{
-    (void)a;
-    return unbuilt(cli, cmd, false);
-}
-
 static int run_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
 {
     if (a->val[2] != NULL && a->val[1] == NULL)
@@ -105,6 +99,11 @@ static const struct cli_opt runs_opts[] = {
     {"--since", "DATE", "runs of days from DATE (YYYY-MM-DD) on"}};
 static const struct cli_opt calls_opts[] = {
     {"--limit", "N", "the newest N calls (default 50; 0: all)"}};
+static const struct cli_opt dash_opts[] = {
+    {"--mouse", NULL, "clicks select a cell or row, the wheel scrolls"},
+    {"--offline", NULL, "no refreshes: browse the history database only"},
+};
+
 static const struct cli_opt refresh_opts[] = {
     {"--from-export", NULL, "infer the raw schema from the latest DynamoDB export's files"},
     {"--apply", NULL, "add the new NULLABLE fields to the BigQuery table (additive only)"},
@@ -121,8 +120,12 @@ static const struct cli_opt rerun_opts[] = {
 
 #define OPTS(a) a, sizeof(a) / sizeof(a[0])
 static const struct cli_cmd commands[] = {
-    {"", "", "the dashboard (no command)", "Opens the full-screen dashboard.", NULL, 0, 0, 0, false,
-     run_plain},
+    {"", "[--mouse] [--offline]", "the dashboard (no command)",
+     "Opens the full-screen dashboard: the grid of pipelines x days, day detail, runs, exports,\n"
+     "tables, schemas, the audit log and the command log. Press ? inside for every key.\n"
+     "Refreshes in the background (30 s while something runs, 300 s otherwise). Honours\n"
+     "NO_COLOR and --no-color.",
+     OPTS(dash_opts), 0, 0, false, cmd_dashboard},
     {"status", "[--days N] [--offline] [--json]", "the grid of pipelines x days, as text",
      "Prints each pipeline's export, transfer and query state for the last days, from the\n"
      "history database (this version does not refresh it first: run 'pipetop refresh').\n"

@@ -135,8 +135,8 @@ PIPETOP_TIMEZONE=Nowhere/Land run 3 info && has err "PIPETOP_TIMEZONE: bad value
 [ "$(cat "$tmp/rc")" = 3 ] || { echo "FAIL: info without HOME exited $(cat "$tmp/rc")"; fails=$((fails + 1)); }
 has err "HOME is not set"
 
-# Not built yet: exit 69 with a plain message.
-run 69 && has err "the dashboard is not built yet"
+# The dashboard needs a terminal.
+run 2 && has err "the dashboard needs a terminal"
 run 69 schema refresh raw.users --from-export && has err "'schema refresh' is not built yet"
 run 69 schema infer --export arn:aws:dynamodb:ap-northeast-1:1:table/users/export/01 --format sql
 run 69 rerun users --date 2024-05-01 --to 2024-05-03 --stage T && has err "'rerun' is not built"

@@ -1,0 +1,191 @@
+/* tui/view_schema.c: one table's current schema as a tree (RECORD fields nest), with types,
+ * modes, policy tags (sensitive columns marked) and descriptions aligned by display width
+ * (Japanese included). Read from the latest db_schema_versions() row through core/schema.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/schema.h"
+#include "state/tables.h"
+#include "tui/dash.h"
+#include "tui/listview.h"
+
+struct srow {
+    const struct schema_field *f;
+    char tree[320];
+};
+
+struct schema {
+    struct listview lv;
+    struct schema_field *fields;
+    size_t nfields;
+    struct srow *rows;
+    size_t n, cap;
+    int versions;
+};
+
+static const struct lv_col cols[] = {
+    {"FIELD", 10, 36, OUT_LEFT, false},      {"TYPE", 6, 10, OUT_LEFT, false},
+    {"MODE", 4, 8, OUT_LEFT, false},         {"POLICY", 6, 10, OUT_LEFT, false},
+    {"DESCRIPTION", 10, 0, OUT_LEFT, false},
+};
+
+static const struct key_help schema_keys[] = {LV_KEYS, {"Esc/q", "back", true}};
+
+static const char *tag_short(const char *tag)
+{
+    const char *s = strrchr(tag, '/');
+    return s != NULL ? s + 1 : tag;
+}
+
+static void cell(void *ctx, size_t row, size_t col, char *out, size_t n)
+{
+    struct schema *s = ctx;
+    const struct schema_field *f = s->rows[row].f;
+
+    switch (col) {
+    case 0:
+        snprintf(out, n, "%s", s->rows[row].tree);
+        break;
+    case 1:
+        snprintf(out, n, "%s", f->type ? f->type : "-");
+        break;
+    case 2:
+        snprintf(out, n, "%s", f->mode ? f->mode : "NULLABLE");
+        break;
+    case 3:
+        snprintf(out, n, "%s%s", f->n_policy_tags ? tag_short(f->policy_tags[0]) : "",
+                 f->n_policy_tags > 1 ? " +" : "");
+        break;
+    default:
+        snprintf(out, n, "%s", f->description ? f->description : "");
+        break;
+    }
+}
+
+static int role(void *ctx, size_t row, size_t col)
+{
+    struct schema *s = ctx;
+    if (s->rows[row].f->n_policy_tags > 0 && (col == 0 || col == 3))
+        return ROLE_WARN;
+    return col == 1 || col == 2 ? ROLE_DIM : ROLE_NONE;
+}
+
+static bool tagged(void *ctx, size_t row)
+{
+    struct schema *s = ctx;
+    return s->rows[row].f->n_policy_tags > 0;
+}
+
+static int add_rows(struct schema *s, const struct schema_field *f, size_t n, const char *prefix,
+                    int depth, bool utf8)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool last = i + 1 == n;
+        const char *branch = depth == 0 ? ""
+                             : utf8     ? (last ? "└─ " : "├─ ")
+                                        : (last ? "`- " : "|- ");
+        const char *cont = depth == 0 ? "" : utf8 ? (last ? "   " : "│  ") : (last ? "   " : "|  ");
+        char next[300];
+        if (s->n == s->cap) {
+            size_t cap = s->cap ? s->cap * 2 : 64;
+            struct srow *r = realloc(s->rows, cap * sizeof(*r));
+            if (r == NULL)
+                return -1;
+            s->rows = r;
+            s->cap = cap;
+        }
+        s->rows[s->n].f = &f[i];
+        snprintf(s->rows[s->n].tree, sizeof(s->rows[s->n].tree), "%s%s%s", prefix, branch,
+                 f[i].name);
+        s->n++;
+        snprintf(next, sizeof(next), "%s%s", prefix, cont);
+        if (f[i].n_fields > 0 && add_rows(s, f[i].fields, f[i].n_fields, next, depth + 1, utf8))
+            return -1;
+    }
+    return 0;
+}
+
+static int schema_open(struct view *v)
+{
+    struct schema *s = calloc(1, sizeof(*s));
+
+    if (s == NULL) {
+        dash_msg(v->d, ROLE_BANNER, "out of memory opening the schema");
+        return -1;
+    }
+    s->lv.sort_col = -1;
+    v->priv = s;
+    return 0;
+}
+
+static void schema_clear(struct schema *s)
+{
+    schema_fields_free(s->fields, s->nfields);
+    s->fields = NULL;
+    s->nfields = 0;
+    free(s->rows);
+    s->rows = NULL;
+    s->n = s->cap = 0;
+}
+
+static void schema_close(struct view *v)
+{
+    struct schema *s = v->priv;
+    lv_release(&s->lv);
+    schema_clear(s);
+    free(s);
+}
+
+static void schema_update(struct view *v)
+{
+    struct schema *s = v->priv;
+    struct db_schema_version *sv = NULL;
+    size_t nv = 0;
+    struct err e = ERR_INIT;
+    struct lv_source src = {cols, sizeof(cols) / sizeof(cols[0]), 0, s, cell, role, tagged, NULL,
+                            0};
+
+    schema_clear(s);
+    if (v->d->db != NULL && db_schema_versions(v->d->db, v->arg, &sv, &nv, &e) != 0)
+        dash_msg(v->d, ROLE_BANNER, "schema of %s: %s", v->arg, e.msg);
+    else if (nv > 0 && schema_from_json(sv[0].schema_json, &s->fields, &s->nfields, &e) != 0)
+        dash_msg(v->d, ROLE_BANNER, "schema of %s: %s", v->arg, e.msg);
+    s->versions = (int)nv;
+    db_schema_versions_free(sv, nv);
+    if (add_rows(s, s->fields, s->nfields, "", 0, v->d->utf8) != 0)
+        s->n = 0;
+    src.nrows = s->n;
+    if (lv_load(&s->lv, &src) != 0)
+        dash_msg(v->d, ROLE_BANNER, "out of memory loading the schema");
+}
+
+static void schema_draw(struct view *v, WINDOW *w, bool focused)
+{
+    struct schema *s = v->priv;
+    (void)focused;
+    lv_draw(&s->lv, w, v->d);
+}
+
+static enum key_result schema_key(struct view *v, int ch)
+{
+    struct schema *s = v->priv;
+    return lv_key(&s->lv, v->d, ch);
+}
+
+static void schema_title(struct view *v, char *out, size_t n)
+{
+    struct schema *s = v->priv;
+    size_t tagged_n = 0;
+
+    for (size_t i = 0; i < s->n; i++)
+        tagged_n += s->rows[i].f->n_policy_tags > 0;
+    snprintf(out, n, "schema %s: %zu fields, %zu policy-tagged, %d version%s", v->arg, s->n,
+             tagged_n, s->versions, s->versions == 1 ? "" : "s");
+}
+
+const struct view_ops schema_view = {
+    "schema",    schema_keys,   sizeof(schema_keys) / sizeof(schema_keys[0]),
+    schema_open, schema_close,  schema_draw,
+    schema_key,  schema_update, schema_title,
+};
