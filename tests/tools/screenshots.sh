@@ -45,14 +45,14 @@ until grep -q '^READY' "$work/fc.out" 2>/dev/null; do
     sleep 0.1
 done
 . "$work/fc/env.sh"
-{ cat "$PIPETOP_CONFIG"; printf '\n[aws]\nexport_rule = nightly-export\n'; } >"$work/pipetop.ini"
+cp "$PIPETOP_CONFIG" "$work/pipetop.ini" # the fake's config names the demo's export rule
 export PIPETOP_CONFIG="$work/pipetop.ini" PIPETOP_DB="$work/history.db" HOME="$work/home"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 "$PIPETOP" refresh >"$work/refresh.out" 2>&1 || true
 source="the fake cloud's demo world (tests/scenarios/demo.json) after pipetop refresh"
 if ! "$PIPETOP" status --offline 2>/dev/null | grep -q '^[^ ]' ||
     "$PIPETOP" status --offline 2>/dev/null | grep -q 'no pipelines'; then
-    echo "screenshots: the demo refresh stored no pipelines (linking is not in this build);" \
+    echo "screenshots: the demo refresh stored no pipelines ($(tail -n 3 "$work/refresh.out"));" \
         "using the mkdb fixture database instead" >&2
     rm -f "$work/history.db"*
     PIPETOP_TIMEZONE=UTC "$MKDB" "$work/history.db"
