@@ -94,7 +94,9 @@ static int run_rerun(struct cli *cli, const struct cli_cmd *cmd, const struct cl
         return cli_usage_error(cmd, "--to must not be before --date");
     if (stage != NULL && stage_parse(stage, &st) != 0)
         return cli_usage_error(cmd, "--stage must be export, transfer or query");
-    return unbuilt(cli, cmd, a->val[3] == NULL);
+    if (a->val[5] != NULL && stage != NULL)
+        return cli_usage_error(cmd, "--all and --stage exclude each other");
+    return cmd_rerun(cli, cmd, a);
 }
 
 static const struct cli_opt status_opts[] = {
@@ -117,7 +119,9 @@ static const struct cli_opt rerun_opts[] = {
     {"--to", "D2", "rerun every failed or missing day from D to D2 (a backfill)"},
     {"--stage", "STAGE", "start at export, transfer or query instead of the first failure"},
     {"--dry-run", NULL, "show what would run; change nothing"},
-    {"--yes", NULL, "do not ask for confirmation"}};
+    {"--yes", NULL, "do not ask for confirmation (also stands for the typed one of > 7 days)"},
+    {"--all", NULL, "rerun green days too (from the export), not only failed and missing ones"},
+    {"--abandon", NULL, "give up the interrupted action for these days instead of resuming it"}};
 
 #define OPTS(a) a, sizeof(a) / sizeof(a[0])
 static const struct cli_cmd commands[] = {
@@ -156,10 +160,17 @@ static const struct cli_cmd commands[] = {
      "Reads DynamoDB JSON export files (gzip or plain) and prints the raw table's schema as bq\n"
      "JSON, a terraform google_bigquery_table block, or the flattening scheduled-query SQL.",
      OPTS(infer_opts), 0, -1, false, run_schema_infer},
-    {"rerun", "PIPELINE --date D [--to D2] [--stage export|transfer|query] [--dry-run] [--yes]",
+    {"rerun",
+     "PIPELINE --date D [--to D2] [--stage export|transfer|query] [--all] [--dry-run] [--yes] "
+     "[--abandon]",
      "rerun a failed day (or a range) along the chain",
      "Walks the chain from the first failed or missing stage of each day, waiting for each\n"
-     "stage to succeed before the next. Refused in read-only mode unless --dry-run.",
+     "stage to succeed before the next, then refreshes. Asks 'Proceed? [y/N]' on the terminal\n"
+     "(the pipeline's name when more than 7 days run) unless --yes. An interrupted action for\n"
+     "the same days is resumed (never repeating a started stage) or, with --abandon, given up.\n"
+     "Refused in read-only mode unless --dry-run. Exits 0 when every stage SUCCEEDED, 1 when a\n"
+     "stage failed (named, with the service's error), 5 when refused (read-only, cancelled,\n"
+     "already running, outside the PITR window, snapshot deleted).",
      OPTS(rerun_opts), 1, 1, false, run_rerun},
     {"history", "[TABLE] [--json]", "row counts and schema versions over time",
      "Prints each table's (or TABLE's) row count per day and its schema versions.", NULL, 0, 0, 1,
