@@ -31,6 +31,8 @@ struct action_world {
     struct collect_result res;
     struct link_graph graph;
     struct days_result days;
+    struct rds_cluster_snapshots snaps; /* DescribeDBClusterSnapshots of the planned cluster */
+    bool have_snaps;
 };
 
 /* Reads the clouds (read-only calls) so that the days from `from` on are covered. */
@@ -66,8 +68,9 @@ int action_plan_build(struct action_plan *p, const struct action_world *w, const
                       const char *from, const char *to, int stage, bool all, struct err *e);
 void action_plan_release(struct action_plan *p);
 /* Marks the days whose export cannot be started as refused (PITR window, deleted snapshot, no
- * export time, export_via = lambda), from what the world read: before any mutating call. */
-int action_plan_check(const struct action_world *w, struct action_plan *p);
+ * export time, export_via = lambda), from what the world read and, for Aurora, a fresh
+ * DescribeDBClusterSnapshots of the cluster (read-only): before any mutating call. */
+int action_plan_check(struct action_world *w, struct action_plan *p);
 /* -1 (ERR_REFUSED) naming every refused day and why; 0 when none is. */
 int action_plan_refusal(const struct action_plan *p, struct err *e);
 /* The preview: days x stages (E T Q, '>' = runs, '.' = kept, '-' = no such stage), green days

@@ -92,11 +92,10 @@ static int ddb_params(struct ddb_export_request *r, char **prefix, char *token, 
 static const char *rds_snapshot(const struct action_world *w, const struct link_pipeline *lp,
                                 const struct link_export *x, const char *day)
 {
-    const struct snapshot *s = &w->res.snap;
     char sday[TIME_DAY_LEN];
 
-    for (size_t i = 0; i < s->n_rds_snapshots; i++) {
-        const struct rds_cluster_snapshot *c = &s->rds_snapshots[i];
+    for (size_t i = 0; i < w->snaps.n; i++) {
+        const struct rds_cluster_snapshot *c = &w->snaps.v[i];
         if (x != NULL && x->rds->source_arn != NULL) {
             if (c->arn != NULL && strcmp(c->arn, x->rds->source_arn) == 0)
                 return c->arn;
@@ -199,14 +198,72 @@ static int export_check(const struct action_world *w, const struct action_plan *
     return rc;
 }
 
-int action_plan_check(const struct action_world *w, struct action_plan *p)
+/* Every snapshot of the cluster now (DescribeDBClusterSnapshots, all pages; a read). */
+static int load_snapshots(struct action_world *w, const char *cluster, struct err *e)
+{
+    char *marker = NULL;
+
+    if (w->have_snaps)
+        return 0;
+    if (w->creds == NULL)
+        return err_set(e, ERR_AUTH, "AWS is not usable: %s", w->rs.env.aws_err->msg);
+    for (int page = 0; page < 100; page++) {
+        struct http_request req;
+        struct http_response resp;
+        struct rds_cluster_snapshots l;
+        struct err he = ERR_INIT;
+        int rc = -1;
+
+        memset(&resp, 0, sizeof(resp));
+        if (rds_build_describe_cluster_snapshots(&req, w->rs.env.rds_endpoint, cluster, NULL, NULL,
+                                                 0, 0, marker, e) != 0)
+            break;
+        req.prepare = aws_sign_prepare;
+        req.prepare_ctx = &w->rds_signer;
+        free(marker);
+        marker = NULL;
+        if (http_do(w->s->http, &req, &resp, &he) != 0)
+            rds_error(e, "DescribeDBClusterSnapshots", resp.status, &resp.headers, resp.body.data,
+                      resp.body.len);
+        else if (rds_parse_cluster_snapshots(&l, resp.body.data, resp.body.len, e) == 0)
+            rc = 0;
+        if (resp.status == 0 && rc != 0)
+            *e = he;
+        http_response_release(&resp);
+        if (rc != 0)
+            break;
+        for (size_t i = 0; i < l.n; i++) {
+            struct rds_cluster_snapshot *v =
+                realloc(w->snaps.v, (w->snaps.n + 1) * sizeof(*w->snaps.v));
+            if (v == NULL) {
+                rds_cluster_snapshots_release(&l);
+                return err_set(e, ERR_NOMEM, "out of memory listing snapshots");
+            }
+            w->snaps.v = v;
+            w->snaps.v[w->snaps.n++] = l.v[i];
+            memset(&l.v[i], 0, sizeof(l.v[i]));
+        }
+        if (l.marker != NULL && l.marker[0] != '\0')
+            marker = strdup(l.marker);
+        rds_cluster_snapshots_release(&l);
+        if (marker == NULL) {
+            w->have_snaps = true;
+            return 0;
+        }
+    }
+    free(marker);
+    return err_prefix(e, "cluster %s's snapshots could not be listed: ", cluster), -1;
+}
+
+int action_plan_check(struct action_world *w, struct action_plan *p)
 {
     for (size_t i = 0; i < p->n; i++) {
         struct action_day *d = &p->days[i];
         struct err e = ERR_INIT;
         if (d->first != STAGE_EXPORT || d->refused)
             continue;
-        if (export_check(w, p, d, &e) != 0) {
+        if ((p->lp->aurora_cluster != NULL && load_snapshots(w, p->lp->aurora_cluster, &e) != 0) ||
+            export_check(w, p, d, &e) != 0) {
             d->refused = true;
             snprintf(d->why, sizeof(d->why), "%s", e.msg);
         }

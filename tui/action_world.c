@@ -86,6 +86,7 @@ void action_world_release(struct action_world *w)
     days_result_release(&w->days);
     link_graph_release(&w->graph);
     collect_result_release(&w->res);
+    rds_cluster_snapshots_release(&w->snaps);
     memset(w, 0, sizeof(*w));
 }
 

@@ -151,6 +151,7 @@ static int execute(struct session *s, const struct rerun_args *ra, struct action
     }
     id = claim(s, ra, p, interrupted, &e);
     if (id < 0) {
+        err_prefix(&e, "%s refused: ", verb);
         gate_audit(s->db, 0, "outcome", verb, ra->pipeline, ra->from, NULL, env, "refused", e.msg,
                    &ae);
         return fail(s, &e);
