@@ -101,5 +101,7 @@ int cmd_doctor(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args
 int cmd_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 /* `pipetop rerun` (tui/cmd_rerun.c), after the argument checks of tui/commands.c. */
 int cmd_rerun(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+/* `pipetop schema refresh TABLE` without --from-export/--apply (tui/cmd_schema_refresh.c). */
+int cmd_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 
 #endif

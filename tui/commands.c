@@ -52,6 +52,8 @@ static int run_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const 
 {
     if (a->val[2] != NULL && a->val[1] == NULL)
         return cli_usage_error(cmd, "--yes only makes sense with --apply");
+    if (a->val[0] == NULL && a->val[1] == NULL)
+        return cmd_schema_refresh(cli, cmd, a); /* a read: allowed in read-only mode */
     return unbuilt(cli, cmd, a->val[1] != NULL);
 }
 
@@ -153,8 +155,13 @@ static const struct cli_cmd commands[] = {
      "See also: pipetop schema refresh --help, pipetop schema infer --help.",
      NULL, 0, 1, 1, true, cmd_schema},
     {"schema refresh", "TABLE [--from-export] [--apply] [--yes]",
-     "re-read a table's schema; show and apply drift", NULL, OPTS(refresh_opts), 1, 1, false,
-     run_schema_refresh},
+     "re-read a table's schema; show and apply drift",
+     "Re-reads TABLE (dataset.table or project.dataset.table) from BigQuery now, records a new\n"
+     "schema version when it changed and a row-count sample, and prints the difference from\n"
+     "the previous version (+ added, - removed, ~ changed: type, mode, description, policy\n"
+     "tags; nested fields by dotted path). A read: allowed in read-only mode, audited as\n"
+     "schema-refresh. --from-export and --apply are not built in this version.",
+     OPTS(refresh_opts), 1, 1, false, run_schema_refresh},
     {"schema infer", "(FILE...|s3://BUCKET/PREFIX|--export ARN) [--format bq-json|terraform|sql]",
      "infer a BigQuery schema from DynamoDB export files",
      "Reads DynamoDB JSON export files (gzip or plain) and prints the raw table's schema as bq\n"

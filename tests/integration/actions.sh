@@ -41,6 +41,20 @@ for w in '"intent"' '"outcome"' '"rerun"' '"export"' '"transfer"' '"query"'; do 
 pt 0 again rerun users --date "$d4" --yes
 has again.out "nothing to rerun"
 [ "$(mutating | wc -l)" -eq 3 ] || fail "a second rerun of a green day made calls: $(mutating)"
+[ "$(sqlite3 "$PIPETOP_DB" "SELECT status FROM actions")" = done ] || fail "action not done"
+
+# Schema refresh: the first version, unchanged, then (after a tables.patch) the difference.
+pt 0 s1 schema refresh raw.users
+has s1.out "voicebox-analytics.raw.users: [0-9]* rows"
+pt 0 s2 --read-only schema refresh raw.users
+has s2.out "schema unchanged"
+bq_patch raw users "fields.append({'name': 'referral_code', 'type': 'STRING', 'mode': 'NULLABLE'})"
+pt 0 s3 schema refresh raw.users
+has s3.out "NEW schema version recorded"
+has s3.out "1 added, 0 removed, 0 changed"
+has s3.out "+ referral_code STRING NULLABLE"
+pt 0 audit2 audit
+has audit2.out "schema-refresh"
 
 # Refusals before any mutating call: PITR window (users keeps 3 days), deleted snapshot.
 start refuse "w['dynamodb']['tables'][0]['pitr_days'] = 3"
