@@ -126,7 +126,8 @@ static int confirm(struct session *s, const struct rerun_args *ra, const struct 
     g.verb = ra->to != NULL ? "backfill" : "rerun";
     g.target = ra->pipeline;
     g.days = days;
-    g.n_days = p->n_run;
+    g.n_days = (int)p->n;
+    g.n_run = p->n_run;
     g.stages = stages;
     g.environment = env;
     g.yes = ra->yes;

@@ -59,8 +59,8 @@ int gate_confirm(const struct gate_request *r, FILE *out, struct err *e)
 
     fprintf(out, "%s %s\n", r->verb, r->target);
     if (r->days != NULL)
-        fprintf(out, "  days         %s (%d day%s to run)\n", r->days, r->n_days,
-                r->n_days == 1 ? "" : "s");
+        fprintf(out, "  days         %s (%d day%s to run)\n", r->days, r->n_run,
+                r->n_run == 1 ? "" : "s");
     if (r->stages != NULL)
         fprintf(out, "  stages       %s\n", r->stages);
     fprintf(out, "  environment  %s\n", r->environment ? r->environment : "unknown");

@@ -23,7 +23,8 @@ struct gate_request {
     const char *verb;        /* "rerun", "backfill", "schema-apply" */
     const char *target;      /* pipeline or table */
     const char *days;        /* "2026-11-21" or "2026-11-10 .. 2026-11-20"; may be NULL */
-    int n_days;              /* days that will run (typed confirmation beyond 7) */
+    int n_days;              /* days the range spans (typed confirmation beyond 7) */
+    int n_run;               /* of which days that will run */
     const char *stages;      /* "export → transfer → query"; may be NULL */
     const char *environment; /* gate_environment() */
     bool yes;                /* --yes: no question (scripts) */

@@ -24,6 +24,20 @@ if command -v setsid >/dev/null; then
     [ $? = 5 ] || fail "rerun without a terminal or --yes did not exit 5"
     has noterm.err "no terminal to confirm on"
 fi
+# on a terminal (script(1) gives it one): Cancel is the default; beyond 7 days only the typed
+# pipeline name proceeds
+if command -v script >/dev/null; then
+    printf '\n' | script -qec "'$PIPETOP' rerun users --date $d4" /dev/null >"$dir/tty1.out" 2>&1
+    [ $? = 5 ] || fail "Enter at the prompt did not cancel"
+    has tty1.out "Proceed? \[y/N\]"
+    has tty1.out "rerun cancelled; nothing was changed"
+    has tty1.out "environment  aws account 210987654321"
+    printf 'y\n' | script -qec "'$PIPETOP' rerun users --date $(day -12) --to $d4 --all" /dev/null \
+        >"$dir/tty2.out" 2>&1
+    [ $? = 5 ] || fail "'y' passed the typed confirmation of a 9-day backfill"
+    has tty2.out "Type the name 'users' to proceed"
+    has tty2.out "backfill cancelled"
+fi
 [ -z "$(mutating)" ] || fail "dry run / read-only / unconfirmed made mutating calls: $(mutating)"
 
 pt 0 run rerun users --date "$d4" --yes
