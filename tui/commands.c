@@ -116,6 +116,8 @@ static const struct cli_opt refresh_opts[] = {
 static const struct cli_opt infer_opts[] = {
     {"--export", "ARN", "read the files of this DynamoDB export"},
     {"--format", "FMT", "bq-json (default), terraform or sql"}};
+static const struct cli_opt actions_opts[] = {
+    {"--all", NULL, "finished and abandoned actions too, not only running or interrupted ones"}};
 static const struct cli_opt rerun_opts[] = {
     {"--date", "D", "the day to rerun (YYYY-MM-DD, in the configured time zone)"},
     {"--to", "D2", "rerun every failed or missing day from D to D2 (a backfill)"},
@@ -179,6 +181,12 @@ static const struct cli_cmd commands[] = {
      "stage failed (named, with the service's error), 5 when refused (read-only, cancelled,\n"
      "already running, outside the PITR window, snapshot deleted).",
      OPTS(rerun_opts), 1, 1, false, run_rerun},
+    {"actions", "[--all]", "reruns and backfills: running, interrupted, finished",
+     "Lists the persisted actions with their current step. An action whose process is gone\n"
+     "(a crash, kill -9, a closed terminal) is 'interrupted': 'pipetop rerun' with the same\n"
+     "pipeline and days resumes it without starting a stage again, or gives it up with\n"
+     "--abandon. Exits 1 when an interrupted action is listed.",
+     OPTS(actions_opts), 0, 0, false, cmd_actions},
     {"history", "[TABLE] [--json]", "row counts and schema versions over time",
      "Prints each table's (or TABLE's) row count per day and its schema versions.", NULL, 0, 0, 1,
      true, cmd_history},

@@ -51,6 +51,9 @@ kill -9 $k 2>/dev/null
 wait $k 2>/dev/null
 [ "$(sqlite3 "$PIPETOP_DB" "SELECT status FROM actions")" = running ] ||
     fail "killed action: $(sqlite3 "$PIPETOP_DB" "SELECT status, step FROM actions")"
+pt 1 list actions
+has list.out "interrupted"
+has list.out "transfer started"
 pt 0 k2 rerun appdb/orders --date "$d11" --yes
 has k2.out "interrupted action #1"
 has k2.out "resuming: waiting for"
@@ -59,6 +62,8 @@ ops=$(mutating | awk '{print $1}' | tr '\n' ' ')
     fail "resumed rerun made, in order: '$ops'"
 [ "$(day_states appdb/orders "$d11")" = "SUCCEEDED SUCCEEDED SUCCEEDED" ] ||
     fail "orders $d11 after the resumed rerun: $(day_states appdb/orders "$d11")"
+pt 0 list2 actions --all
+has list2.out "done"
 
 cleanup
 [ "$fails" -eq 0 ] && rm -rf "$work" && echo "actions_fail: all passed"
