@@ -50,6 +50,7 @@ struct action_day {
     int first;                           /* the stage the chain starts at; -1: nothing runs */
     char why[600];                       /* why nothing runs, or why it is refused */
     bool refused;                        /* a check said no (why says which) */
+    bool active;                         /* refused: a stage is PENDING/RUNNING per the service */
 };
 
 struct action_plan {
@@ -71,6 +72,9 @@ void action_plan_release(struct action_plan *p);
  * export time, export_via = lambda), from what the world read and, for Aurora, a fresh
  * DescribeDBClusterSnapshots of the cluster (read-only): before any mutating call. */
 int action_plan_check(struct action_world *w, struct action_plan *p);
+/* For a backfill: days refused only because a stage of theirs is PENDING/RUNNING per the
+ * service are skipped instead (never started twice), so the other days can run. */
+void action_plan_skip_active(struct action_plan *p);
 /* -1 (ERR_REFUSED) naming every refused day and why; 0 when none is. */
 int action_plan_refusal(const struct action_plan *p, struct err *e);
 /* The preview: days x stages (E T Q, '>' = runs, '.' = kept, '-' = no such stage), green days

@@ -279,6 +279,8 @@ static int dts_start(struct http_request *req, struct action_world *w, const str
 
     if (c == NULL)
         return err_set(e, ERR_NOT_FOUND, "%s has no %s config", p->lp->p.name, stage_name(st));
+    if (w->rs.env.gauth == NULL)
+        return err_set(e, ERR_AUTH, "Google is not usable: %s", w->rs.env.google_err->msg);
     if (days_run_time(&rt, p->lp, st, d->day, &w->res.snap, e) != 0)
         return -1;
     if (dts_build_start_manual_runs(req, w->rs.env.dts_endpoint, c->config.cfg.name, &rt, NULL,

@@ -124,6 +124,7 @@ static void choose_first(struct action_day *d, int stage, bool all)
             snprintf(d->why, sizeof(d->why), "%s is already %s per the service", stage_name(st),
                      run_state_name(d->state[st]));
             d->refused = true;
+            d->active = true;
             return;
         }
     }
@@ -175,6 +176,17 @@ int action_plan_build(struct action_plan *p, const struct action_world *w, const
                 p->stages |= 1u << st;
     }
     return 0;
+}
+
+void action_plan_skip_active(struct action_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        struct action_day *d = &p->days[i];
+        if (!d->refused || !d->active)
+            continue;
+        d->refused = false;
+        d->first = -1; /* why keeps "STAGE is already RUNNING per the service" */
+    }
 }
 
 void action_plan_release(struct action_plan *p)

@@ -234,6 +234,8 @@ static int plan_and_run(struct session *s, const struct rerun_args *ra, struct d
     }
     if (old != NULL)
         action_plan_resume(&p, old->step);
+    if (ra->to != NULL)
+        action_plan_skip_active(&p);
     action_plan_check(&w, &p);
     action_plan_print(&p, stdout);
     if (action_plan_refusal(&p, &e) != 0) {
@@ -285,6 +287,11 @@ int cmd_rerun(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args 
         return rc;
     }
     rc = interrupted_action(s, &ra, &old, &have);
+    if (rc == 1 && have && !ra.dry_run) {
+        /* resume the whole interrupted action, whatever part of it was named */
+        ra.from = old.day_from;
+        ra.to = strcmp(old.day_from, old.day_to) != 0 ? old.day_to : NULL;
+    }
     if (rc == 1) {
         if (have && ra.dry_run)
             printf("(dry run: the interrupted action is left as it is)\n");

@@ -38,6 +38,12 @@ if command -v script >/dev/null; then
     has tty2.out "Type the name 'users' to proceed"
     has tty2.out "backfill cancelled"
 fi
+# a stage RUNNING per the service is never started again: a rerun of that day is refused, a
+# backfill skips the day
+pt 5 busy rerun voices --date "$(day 0)" --yes
+has busy.err "transfer is already RUNNING per the service"
+pt 0 busybf rerun voices --date "$(day -1)" --to "$(day 0)" --all --dry-run
+has busybf.out "skipped: transfer is already RUNNING per the service"
 [ -z "$(mutating)" ] || fail "dry run / read-only / unconfirmed made mutating calls: $(mutating)"
 
 pt 0 run rerun users --date "$d4" --yes
