@@ -46,6 +46,8 @@ static int run_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const 
 {
     if (a->val[2] != NULL && a->val[1] == NULL)
         return cli_usage_error(cmd, "--yes only makes sense with --apply");
+    if (a->val[0] == NULL && a->val[1] == NULL)
+        return cmd_schema_refresh(cli, cmd, a); /* a read: allowed in read-only mode */
     return unbuilt(cli, cmd, a->val[1] != NULL);
 }
 
@@ -88,7 +90,9 @@ static int run_rerun(struct cli *cli, const struct cli_cmd *cmd, const struct cl
         return cli_usage_error(cmd, "--to must not be before --date");
     if (stage != NULL && stage_parse(stage, &st) != 0)
         return cli_usage_error(cmd, "--stage must be export, transfer or query");
-    return unbuilt(cli, cmd, a->val[3] == NULL);
+    if (a->val[5] != NULL && stage != NULL)
+        return cli_usage_error(cmd, "--all and --stage exclude each other");
+    return cmd_rerun(cli, cmd, a);
 }
 
 static const struct cli_opt status_opts[] = {
@@ -111,12 +115,16 @@ static const struct cli_opt refresh_opts[] = {
 static const struct cli_opt infer_opts[] = {
     {"--export", "ARN", "read the files of this DynamoDB export"},
     {"--format", "FMT", "bq-json (default), terraform or sql"}};
+static const struct cli_opt actions_opts[] = {
+    {"--all", NULL, "finished and abandoned actions too, not only running or interrupted ones"}};
 static const struct cli_opt rerun_opts[] = {
     {"--date", "D", "the day to rerun (YYYY-MM-DD, in the configured time zone)"},
     {"--to", "D2", "rerun every failed or missing day from D to D2 (a backfill)"},
     {"--stage", "STAGE", "start at export, transfer or query instead of the first failure"},
     {"--dry-run", NULL, "show what would run; change nothing"},
-    {"--yes", NULL, "do not ask for confirmation"}};
+    {"--yes", NULL, "do not ask for confirmation (also stands for the typed one of > 7 days)"},
+    {"--all", NULL, "rerun green days too (from the export), not only failed and missing ones"},
+    {"--abandon", NULL, "give up the interrupted action for these days instead of resuming it"}};
 
 #define OPTS(a) a, sizeof(a) / sizeof(a[0])
 static const struct cli_cmd commands[] = {
@@ -152,18 +160,36 @@ static const struct cli_cmd commands[] = {
      "See also: pipetop schema refresh --help, pipetop schema infer --help.",
      NULL, 0, 1, 1, true, cmd_schema},
     {"schema refresh", "TABLE [--from-export] [--apply] [--yes]",
-     "re-read a table's schema; show and apply drift", NULL, OPTS(refresh_opts), 1, 1, false,
-     run_schema_refresh},
+     "re-read a table's schema; show and apply drift",
+     "Re-reads TABLE (dataset.table or project.dataset.table) from BigQuery now, records a new\n"
+     "schema version when it changed and a row-count sample, and prints the difference from\n"
+     "the previous version (+ added, - removed, ~ changed: type, mode, description, policy\n"
+     "tags; nested fields by dotted path). A read: allowed in read-only mode, audited as\n"
+     "schema-refresh. --from-export and --apply are not built in this version.",
+     OPTS(refresh_opts), 1, 1, false, run_schema_refresh},
     {"schema infer", "(FILE...|s3://BUCKET/PREFIX|--export ARN) [--format bq-json|terraform|sql]",
      "infer a BigQuery schema from DynamoDB export files",
      "Reads DynamoDB JSON export files (gzip or plain) and prints the raw table's schema as bq\n"
      "JSON, a terraform google_bigquery_table block, or the flattening scheduled-query SQL.",
      OPTS(infer_opts), 0, -1, false, run_schema_infer},
-    {"rerun", "PIPELINE --date D [--to D2] [--stage export|transfer|query] [--dry-run] [--yes]",
+    {"rerun",
+     "PIPELINE --date D [--to D2] [--stage export|transfer|query] [--all] [--dry-run] [--yes] "
+     "[--abandon]",
      "rerun a failed day (or a range) along the chain",
      "Walks the chain from the first failed or missing stage of each day, waiting for each\n"
-     "stage to succeed before the next. Refused in read-only mode unless --dry-run.",
+     "stage to succeed before the next, then refreshes. Asks 'Proceed? [y/N]' on the terminal\n"
+     "(the pipeline's name when more than 7 days run) unless --yes. An interrupted action for\n"
+     "the same days is resumed (never repeating a started stage) or, with --abandon, given up.\n"
+     "Refused in read-only mode unless --dry-run. Exits 0 when every stage SUCCEEDED, 1 when a\n"
+     "stage failed (named, with the service's error), 5 when refused (read-only, cancelled,\n"
+     "already running, outside the PITR window, snapshot deleted).",
      OPTS(rerun_opts), 1, 1, false, run_rerun},
+    {"actions", "[--all]", "reruns and backfills: running, interrupted, finished",
+     "Lists the persisted actions with their current step. An action whose process is gone\n"
+     "(a crash, kill -9, a closed terminal) is 'interrupted': 'pipetop rerun' with the same\n"
+     "pipeline and days resumes it without starting a stage again, or gives it up with\n"
+     "--abandon. Exits 1 when an interrupted action is listed.",
+     OPTS(actions_opts), 0, 0, false, cmd_actions},
     {"history", "[TABLE] [--json]", "row counts and schema versions over time",
      "Prints each table's (or TABLE's) row count per day and its schema versions.", NULL, 0, 0, 1,
      true, cmd_history},

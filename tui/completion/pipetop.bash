@@ -43,7 +43,8 @@ _pipetop() {
     tables | audit | doctor | info) opts="--json" ;;
     calls) opts="--limit --json" ;;
     history) opts="--json" ;;
-    rerun) opts="--date --to --stage --dry-run --yes" ;;
+    rerun) opts="--date --to --stage --all --dry-run --yes --abandon" ;;
+    actions) opts="--all" ;;
     schema)
         case $sub in
         refresh) opts="--from-export --apply --yes" ;;
