@@ -93,6 +93,7 @@ int cmd_schema(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args
 int cmd_history(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 int cmd_audit(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 int cmd_calls(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_schema_infer(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 
 /* The hidden `pipetop __complete pipelines|tables|commands` of the shell completions: one name
  * a line on stdout, nothing on stderr (a missing database completes nothing). */

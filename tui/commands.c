@@ -55,30 +55,6 @@ static int run_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const 
     return unbuilt(cli, cmd, a->val[1] != NULL);
 }
 
-static int run_schema_infer(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
-{
-    static const char *const formats[] = {"bq-json", "terraform", "sql"};
-    const char *arn = a->val[0], *fmt = a->val[1];
-    bool s3 = false;
-
-    for (int i = 0; i < a->npos; i++)
-        s3 = s3 || strncmp(a->pos[i], "s3://", 5) == 0;
-    if ((arn == NULL) == (a->npos == 0))
-        return cli_usage_error(cmd, "give FILE..., one s3://BUCKET/PREFIX, or --export ARN");
-    if (s3 && a->npos != 1)
-        return cli_usage_error(cmd, "give one s3:// location, not several or mixed with files");
-    if (s3 && strlen(a->pos[0]) <= 5)
-        return cli_usage_error(cmd, "an s3:// location needs a bucket: s3://BUCKET/PREFIX");
-    if (arn != NULL && (strncmp(arn, "arn:aws", 7) != 0 || strstr(arn, ":dynamodb:") == NULL ||
-                        strstr(arn, "/export/") == NULL))
-        return cli_usage_error(cmd, "--export needs a DynamoDB export ARN "
-                                    "(arn:aws:dynamodb:REGION:ACCOUNT:table/T/export/ID)");
-    if (fmt != NULL && strcmp(fmt, formats[0]) != 0 && strcmp(fmt, formats[1]) != 0 &&
-        strcmp(fmt, formats[2]) != 0)
-        return cli_usage_error(cmd, "--format must be bq-json, terraform or sql");
-    return unbuilt(cli, cmd, false);
-}
-
 static int run_rerun(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
 {
     const char *from = a->val[0], *to = a->val[1], *stage = a->val[2];
@@ -111,7 +87,13 @@ static const struct cli_opt refresh_opts[] = {
     {"--yes", NULL, "do not ask for confirmation (with --apply)"}};
 static const struct cli_opt infer_opts[] = {
     {"--export", "ARN", "read the files of this DynamoDB export"},
-    {"--format", "FMT", "bq-json (default), terraform or sql"}};
+    {"--format", "FMT", "bq-json (default), terraform or sql"},
+    {"--raw", NULL, "the raw table's schema, as a load of DynamoDB JSON needs (default)"},
+    {"--flat", NULL, "the flat analyst table: one typed column per attribute"},
+    {"--table", "DATASET.TABLE", "the table the output defines (default: the pipeline's)"},
+    {"--keys", "A[,B]", "key attributes, first in the flat table (default: DescribeTable)"},
+    {"--timestamp", "A[,B]", "N attributes holding epoch seconds/ms to read as TIMESTAMP"},
+    {"--sample", "N", "read only the first N items"}};
 static const struct cli_opt rerun_opts[] = {
     {"--date", "D", "the day to rerun (YYYY-MM-DD, in the configured time zone)"},
     {"--to", "D2", "rerun every failed or missing day from D to D2 (a backfill)"},
@@ -151,11 +133,17 @@ static const struct cli_cmd commands[] = {
     {"schema refresh", "TABLE [--from-export] [--apply] [--yes]",
      "re-read a table's schema; show and apply drift", NULL, OPTS(refresh_opts), 1, 1, false,
      run_schema_refresh},
-    {"schema infer", "(FILE...|s3://BUCKET/PREFIX|--export ARN) [--format bq-json|terraform|sql]",
+    {"schema infer",
+     "(FILE...|DIR|s3://BUCKET/PREFIX|--export ARN) [--format bq-json|terraform|sql] "
+     "[--raw|--flat]",
      "infer a BigQuery schema from DynamoDB export files",
-     "Reads DynamoDB JSON export files (gzip or plain) and prints the raw table's schema as bq\n"
-     "JSON, a terraform google_bigquery_table block, or the flattening scheduled-query SQL.",
-     OPTS(infer_opts), 0, -1, false, run_schema_infer},
+     "Reads DynamoDB JSON export data (files gzip or plain, a folder holding an export, the\n"
+     "newest export under an s3:// prefix, or an export by ARN) in bounded memory and prints\n"
+     "the raw table's schema (or with --flat the analyst table's) as bq JSON, a terraform\n"
+     "google_bigquery_table block, or the flattening scheduled-query SQL (--format sql).\n"
+     "Attributes seen with two types are listed on stderr; with --flat or sql their column is\n"
+     "JSON and the exit code is 1.",
+     OPTS(infer_opts), 0, -1, false, cmd_schema_infer},
     {"rerun", "PIPELINE --date D [--to D2] [--stage export|transfer|query] [--dry-run] [--yes]",
      "rerun a failed day (or a range) along the chain",
      "Walks the chain from the first failed or missing stage of each day, waiting for each\n"

@@ -138,7 +138,9 @@ has err "HOME is not set"
 # Not built yet: exit 69 with a plain message.
 run 69 && has err "the dashboard is not built yet"
 run 69 schema refresh raw.users --from-export && has err "'schema refresh' is not built yet"
-run 69 schema infer --export arn:aws:dynamodb:ap-northeast-1:1:table/users/export/01 --format sql
+run 3 schema infer --export arn:aws:dynamodb:ap-northeast-1:1:table/users/export/01 --format sql &&
+    has err "no AWS region is configured"
+run 6 schema infer "$tmp/missing.json" && has err "cannot open"
 run 69 rerun users --date 2024-05-01 --to 2024-05-03 --stage T && has err "'rerun' is not built"
 
 # Read-only refuses mutations (exit 5) but not dry runs.
