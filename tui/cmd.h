@@ -100,5 +100,11 @@ int cmd_schema_infer(struct cli *cli, const struct cli_cmd *cmd, const struct cl
 int cmd_complete(struct cli *cli, int argc, char **argv);
 int cmd_doctor(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 int cmd_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+/* `pipetop rerun` (tui/cmd_rerun.c), after the argument checks of tui/commands.c. */
+int cmd_rerun(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+/* `pipetop schema refresh TABLE` without --from-export/--apply (tui/cmd_schema_refresh.c). */
+int cmd_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+/* `pipetop schema refresh TABLE --from-export [--apply] [--yes]` (tui/cmd_drift.c). */
+int cmd_schema_drift(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 
 #endif

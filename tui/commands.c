@@ -52,7 +52,9 @@ static int run_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const 
 {
     if (a->val[2] != NULL && a->val[1] == NULL)
         return cli_usage_error(cmd, "--yes only makes sense with --apply");
-    return unbuilt(cli, cmd, a->val[1] != NULL);
+    if (a->val[0] == NULL && a->val[1] == NULL)
+        return cmd_schema_refresh(cli, cmd, a); /* a read: allowed in read-only mode */
+    return cmd_schema_drift(cli, cmd, a);
 }
 
 static int run_rerun(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
@@ -70,7 +72,9 @@ static int run_rerun(struct cli *cli, const struct cli_cmd *cmd, const struct cl
         return cli_usage_error(cmd, "--to must not be before --date");
     if (stage != NULL && stage_parse(stage, &st) != 0)
         return cli_usage_error(cmd, "--stage must be export, transfer or query");
-    return unbuilt(cli, cmd, a->val[3] == NULL);
+    if (a->val[5] != NULL && stage != NULL)
+        return cli_usage_error(cmd, "--all and --stage exclude each other");
+    return cmd_rerun(cli, cmd, a);
 }
 
 static const struct cli_opt status_opts[] = {
@@ -83,7 +87,7 @@ static const struct cli_opt calls_opts[] = {
     {"--limit", "N", "the newest N calls (default 50; 0: all)"}};
 static const struct cli_opt refresh_opts[] = {
     {"--from-export", NULL, "infer the raw schema from the latest DynamoDB export's files"},
-    {"--apply", NULL, "add the new NULLABLE fields to the BigQuery table (additive only)"},
+    {"--apply", NULL, "add the new NULLABLE fields to the table (additive; implies --from-export)"},
     {"--yes", NULL, "do not ask for confirmation (with --apply)"}};
 static const struct cli_opt infer_opts[] = {
     {"--export", "ARN", "read the files of this DynamoDB export"},
@@ -99,7 +103,9 @@ static const struct cli_opt rerun_opts[] = {
     {"--to", "D2", "rerun every failed or missing day from D to D2 (a backfill)"},
     {"--stage", "STAGE", "start at export, transfer or query instead of the first failure"},
     {"--dry-run", NULL, "show what would run; change nothing"},
-    {"--yes", NULL, "do not ask for confirmation"}};
+    {"--yes", NULL, "do not ask for confirmation (also stands for the typed one of > 7 days)"},
+    {"--all", NULL, "rerun green days too (from the export), not only failed and missing ones"},
+    {"--abandon", NULL, "give up the interrupted action for these days instead of resuming it"}};
 
 #define OPTS(a) a, sizeof(a) / sizeof(a[0])
 static const struct cli_cmd commands[] = {
@@ -131,8 +137,20 @@ static const struct cli_cmd commands[] = {
      "See also: pipetop schema refresh --help, pipetop schema infer --help.",
      NULL, 0, 1, 1, true, cmd_schema},
     {"schema refresh", "TABLE [--from-export] [--apply] [--yes]",
-     "re-read a table's schema; show and apply drift", NULL, OPTS(refresh_opts), 1, 1, false,
-     run_schema_refresh},
+     "re-read a table's schema; show and apply drift",
+     "Re-reads TABLE (dataset.table or project.dataset.table) from BigQuery now, records a new\n"
+     "schema version when it changed and a row-count sample, and prints the difference from\n"
+     "the previous version (+ added, - removed, ~ changed: type, mode, description, policy\n"
+     "tags; nested fields by dotted path). A read: allowed in read-only mode, audited as\n"
+     "schema-refresh.\n"
+     "With --from-export it instead compares the raw table with the newest DynamoDB export's\n"
+     "inferred raw schema (the pipeline's export prefix in the history database): attributes\n"
+     "new in the export (the next transfer fails on them), changed, and no longer seen; the\n"
+     "result is stored so 'pipetop tables' marks the table DRIFT. --apply then adds the new\n"
+     "NULLABLE/REPEATED fields only (never a removal or type change) through the confirmation\n"
+     "and audit gate, with the table's etag, and re-reads it. Exits 1 when drift is found\n"
+     "and not applied.",
+     OPTS(refresh_opts), 1, 1, false, run_schema_refresh},
     {"schema infer",
      "(FILE...|DIR|s3://BUCKET/PREFIX|--export ARN) [--format bq-json|terraform|sql] "
      "[--raw|--flat]",
@@ -144,10 +162,17 @@ static const struct cli_cmd commands[] = {
      "Attributes seen with two types are listed on stderr; with --flat or sql their column is\n"
      "JSON and the exit code is 1.",
      OPTS(infer_opts), 0, -1, false, cmd_schema_infer},
-    {"rerun", "PIPELINE --date D [--to D2] [--stage export|transfer|query] [--dry-run] [--yes]",
+    {"rerun",
+     "PIPELINE --date D [--to D2] [--stage export|transfer|query] [--all] [--dry-run] [--yes] "
+     "[--abandon]",
      "rerun a failed day (or a range) along the chain",
      "Walks the chain from the first failed or missing stage of each day, waiting for each\n"
-     "stage to succeed before the next. Refused in read-only mode unless --dry-run.",
+     "stage to succeed before the next, then refreshes. Asks 'Proceed? [y/N]' on the terminal\n"
+     "(the pipeline's name when more than 7 days run) unless --yes. An interrupted action for\n"
+     "the same days is resumed (never repeating a started stage) or, with --abandon, given up.\n"
+     "Refused in read-only mode unless --dry-run. Exits 0 when every stage SUCCEEDED, 1 when a\n"
+     "stage failed (named, with the service's error), 5 when refused (read-only, cancelled,\n"
+     "already running, outside the PITR window, snapshot deleted).",
      OPTS(rerun_opts), 1, 1, false, run_rerun},
     {"history", "[TABLE] [--json]", "row counts and schema versions over time",
      "Prints each table's (or TABLE's) row count per day and its schema versions.", NULL, 0, 0, 1,

@@ -142,13 +142,9 @@ static int find_summary(struct cloud *c, const char *bucket, const char *prefix,
     return rc;
 }
 
-static int open_cloud(struct cloud *c, const struct cli *cli, struct err *e)
+static int open_cloud(struct cloud *c, struct err *e)
 {
-    struct session_options so = {{cli->config_path, cli->db_path, cli->read_only}, 0, 0, 0, false};
-
-    if (session_open(&c->ss, &so, e) ||
-        session_require(c->ss, SESSION_NEED_CONFIG | SESSION_NEED_AWS, e) ||
-        session_aws_endpoint(c->ss, "s3", &c->s3ep, e) ||
+    if (session_aws_endpoint(c->ss, "s3", &c->s3ep, e) ||
         session_aws_endpoint(c->ss, "dynamodb", &c->ddbep, e) ||
         aws_creds_provider_get(c->ss->aws_creds, &c->creds, e))
         return -1;
@@ -159,8 +155,8 @@ static int open_cloud(struct cloud *c, const struct cli *cli, struct err *e)
     return 0;
 }
 
-int infer_src_cloud(struct infer_src *s, const struct cli *cli, struct infer *in, const char *s3loc,
-                    const char *arn, const char *table_opt, bool flat, struct err *e)
+int infer_src_read(struct infer_src *s, struct session *ss, struct infer *in, const char *s3loc,
+                   const char *arn, bool keys, struct err *e)
 {
     struct cloud c;
     struct ddb_manifest_summary sum = {0};
@@ -168,7 +164,8 @@ int infer_src_cloud(struct infer_src *s, const struct cli *cli, struct infer *in
     int rc = -1;
 
     memset(&c, 0, sizeof(c));
-    if (open_cloud(&c, cli, e))
+    c.ss = ss;
+    if (open_cloud(&c, e))
         goto out;
     if (arn != NULL) {
         table_of_arn(s->ddb_table, sizeof(s->ddb_table), arn);
@@ -186,15 +183,29 @@ int infer_src_cloud(struct infer_src *s, const struct cli *cli, struct infer *in
         table_of_arn(s->ddb_table, sizeof(s->ddb_table), sum.table_arn);
     if (*s->export_arn == '\0' && sum.export_arn)
         snprintf(s->export_arn, sizeof(s->export_arn), "%s", sum.export_arn);
-    if (*s->ddb_table)
+    if (keys && *s->ddb_table)
         read_keys(&c, s);
-    rc = infer_src_names(s, cli, table_opt, *s->ddb_table ? s->ddb_table : NULL, flat, e);
+    rc = 0;
 out:
-    if (rc != 0 && c.ss != NULL)
-        session_log_error(c.ss, "schema infer", e);
     ddb_manifest_summary_release(&sum);
     free(bucket);
     free(key);
-    session_close(c.ss);
+    return rc;
+}
+
+int infer_src_cloud(struct infer_src *s, const struct cli *cli, struct infer *in, const char *s3loc,
+                    const char *arn, const char *table_opt, bool flat, struct err *e)
+{
+    struct session_options so = {{cli->config_path, cli->db_path, cli->read_only}, 0, 0, 0, false};
+    struct session *ss = NULL;
+    int rc = -1;
+
+    if (session_open(&ss, &so, e) == 0 &&
+        session_require(ss, SESSION_NEED_CONFIG | SESSION_NEED_AWS, e) == 0 &&
+        infer_src_read(s, ss, in, s3loc, arn, true, e) == 0)
+        rc = infer_src_names(s, cli, table_opt, *s->ddb_table ? s->ddb_table : NULL, flat, e);
+    if (rc != 0 && ss != NULL)
+        session_log_error(ss, "schema infer", e);
+    session_close(ss);
     return rc == 0 ? 0 : exit_code_for(e->code);
 }

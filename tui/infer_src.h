@@ -5,6 +5,7 @@
 #ifndef TUI_INFER_SRC_H
 #define TUI_INFER_SRC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/err.h"
@@ -43,5 +44,11 @@ int infer_src_names(struct infer_src *s, const struct cli *cli, const char *tabl
  * (0 = read), having printed nothing; e says what failed. */
 int infer_src_cloud(struct infer_src *s, const struct cli *cli, struct infer *in, const char *s3loc,
                     const char *arn, const char *table_opt, bool flat, struct err *e);
+
+struct session;
+/* The same read on an open session (AWS part usable): fills ddb_table, export_arn and, with
+ * keys, the key attributes. 0, or -1 with e set. */
+int infer_src_read(struct infer_src *s, struct session *ss, struct infer *in, const char *s3loc,
+                   const char *arn, bool keys, struct err *e);
 
 #endif

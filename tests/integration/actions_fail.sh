@@ -1,0 +1,65 @@
+#!/bin/sh
+# tests/integration/actions_fail.sh: `pipetop rerun` when things go wrong, against the fake
+# cloud: a failure injected at the transfer stops the chain there (no query started; exit 1;
+# the audit log says failed); two reruns of the same day started together make one set of
+# calls (the second is refused, naming the running action); a rerun killed with SIGKILL between
+# two stages is shown at the next start and resumed without repeating the finished stage.
+set -u
+. tests/integration/actions_lib.inc
+
+start fail "w['pipelines'][0]['rerun'] = {'transfer': 'FAILED:INTERNAL:Transfer run failed'}"
+d4=$(day -4)
+pt 1 fail rerun users --date "$d4" --yes
+has fail.err "stopped at $d4 transfer"
+has fail.err "Transfer run failed"
+ops=$(mutating | awk '{print $1}' | tr '\n' ' ')
+[ "$ops" = "ExportTableToPointInTime transferConfigs.startManualRuns " ] ||
+    fail "a failed transfer should stop the chain; calls: '$ops'"
+pt 0 audit audit --json
+has audit.out '"failed"'
+has audit.out "Transfer run failed"
+[ "$(sqlite3 "$PIPETOP_DB" "SELECT status FROM actions")" = failed ] || fail "action not failed"
+
+# Two reruns of the same day at the same moment: one set of calls.
+start race ""
+"$PIPETOP" rerun users --date "$d4" --yes >"$dir/a.out" 2>"$dir/a.err" </dev/null &
+a=$!
+"$PIPETOP" rerun users --date "$d4" --yes >"$dir/b.out" 2>"$dir/b.err" </dev/null &
+b=$!
+wait $a
+ra=$?
+wait $b
+rb=$?
+[ "$(echo "$ra $rb" | tr ' ' '\n' | sort | tr '\n' ' ')" = "0 5 " ] ||
+    fail "racing reruns exited $ra and $rb (wanted one 0, one 5): $(cat "$dir/a.err" "$dir/b.err")"
+grep -q "refused" "$dir/a.err" "$dir/b.err" || fail "the second rerun did not say it was refused"
+[ "$(mutating | grep -c ExportTableToPointInTime)" = 1 ] || fail "racing reruns: $(mutating)"
+[ "$(mutating | grep -c startManualRuns)" = 2 ] || fail "racing reruns: $(mutating)"
+
+# SIGKILL between two stages (the Aurora pipeline's failed export day), then resume.
+start kill "w['pipelines'][3]['work_seconds'] = 3"
+d11=$(day -11)
+"$PIPETOP" rerun appdb/orders --date "$d11" --yes >"$dir/k1.out" 2>"$dir/k1.err" </dev/null &
+k=$!
+i=0
+until sqlite3 "$PIPETOP_DB" "SELECT step FROM actions" 2>/dev/null | grep -q "transfer started"; do
+    i=$((i + 1))
+    [ $i -gt 300 ] && break
+    sleep 0.1
+done
+kill -9 $k 2>/dev/null
+wait $k 2>/dev/null
+[ "$(sqlite3 "$PIPETOP_DB" "SELECT status FROM actions")" = running ] ||
+    fail "killed action: $(sqlite3 "$PIPETOP_DB" "SELECT status, step FROM actions")"
+pt 0 k2 rerun appdb/orders --date "$d11" --yes
+has k2.out "interrupted action #1"
+has k2.out "resuming: waiting for"
+ops=$(mutating | awk '{print $1}' | tr '\n' ' ')
+[ "$ops" = "StartExportTask transferConfigs.startManualRuns transferConfigs.startManualRuns " ] ||
+    fail "resumed rerun made, in order: '$ops'"
+[ "$(day_states appdb/orders "$d11")" = "SUCCEEDED SUCCEEDED SUCCEEDED" ] ||
+    fail "orders $d11 after the resumed rerun: $(day_states appdb/orders "$d11")"
+
+cleanup
+[ "$fails" -eq 0 ] && rm -rf "$work" && echo "actions_fail: all passed"
+[ "$fails" -eq 0 ]
