@@ -191,15 +191,20 @@ int infer_out_bq_json(const struct schema_field *f, size_t n, char **out, struct
 int infer_out_terraform(const struct schema_field *f, size_t n, const char *table, char **out,
                         struct err *e)
 {
-    char *js = NULL, ds[256], tb[256], res[520];
-    const char *dot = strchr(table, '.');
+    char *js = NULL, pr[256] = "", ds[256], tb[256], res[800];
+    const char *last = strrchr(table, '.'), *first = strchr(table, '.');
     struct buf b = BUF_INIT(256u << 20);
 
     *out = NULL;
-    if (dot == NULL)
-        return err_set(e, ERR_USAGE, "--table '%s' is not DATASET.TABLE", table);
-    snprintf(ds, sizeof(ds), "%.*s", (int)(dot - table), table);
-    snprintf(tb, sizeof(tb), "%s", dot + 1);
+    if (last == NULL || last == table || last[1] == '\0')
+        return err_set(e, ERR_USAGE, "table '%s' is not DATASET.TABLE", table);
+    if (first != last) { /* project.dataset.table */
+        snprintf(pr, sizeof(pr), "%.*s", (int)(first - table), table);
+        snprintf(ds, sizeof(ds), "%.*s", (int)(last - first - 1), first + 1);
+    } else {
+        snprintf(ds, sizeof(ds), "%.*s", (int)(last - table), table);
+    }
+    snprintf(tb, sizeof(tb), "%s", last + 1);
     snprintf(res, sizeof(res), "%s_%s", ds, tb);
     for (char *p = res; *p; p++)
         if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
@@ -208,6 +213,8 @@ int infer_out_terraform(const struct schema_field *f, size_t n, const char *tabl
     if (infer_out_bq_json(f, n, &js, e))
         return -1;
     buf_printf(&b, "resource \"google_bigquery_table\" \"%s\" {\n", res);
+    if (*pr)
+        buf_printf(&b, "  project             = \"%s\"\n", pr);
     buf_printf(&b, "  dataset_id          = \"%s\"\n  table_id            = \"%s\"\n", ds, tb);
     buf_puts(&b, "  deletion_protection = true\n\n  schema = <<-EOT\n");
     for (const char *p = js; *p; p++) { /* heredocs interpolate ${ and %{ */

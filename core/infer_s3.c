@@ -24,6 +24,7 @@ static int get(struct infer_s3 *s, const char *bucket, const char *key, const ch
     req.max_response = max;
     snprintf(cmd, sizeof(cmd), "aws s3api get-object --bucket %s --key %s%s%s -", bucket, key,
              range ? " --range " : "", range ? range : "");
+    free(req.command); /* the builder's line has no --range */
     req.command = strdup(cmd);
     if (http_do(s->http, &req, resp, e) != 0) {
         if (resp->status >= 300) {

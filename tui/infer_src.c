@@ -80,7 +80,9 @@ int infer_src_names(struct infer_src *s, const struct cli *cli, const char *tabl
                  *s->ddb_table ? s->ddb_table : "TABLE");
         infer_src_note(s, "no --table and no configured pipeline: the table is named %s", s->table);
     }
-    if (p != NULL && p->raw_table != NULL)
+    if (table_opt != NULL && !flat) /* --table names the raw table itself */
+        snprintf(s->raw_table, sizeof(s->raw_table), "%s", table_opt);
+    else if (p != NULL && p->raw_table != NULL)
         snprintf(s->raw_table, sizeof(s->raw_table), "%s", p->raw_table);
     else {
         const char *dot = strrchr(s->table, '.');
