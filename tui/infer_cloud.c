@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "core/aws_sign.h"
+#include "core/bq.h"
+#include "core/gauth.h"
 #include "core/ddb.h"
 #include "core/infer_s3.h"
 #include "core/listall.h"
@@ -193,6 +195,49 @@ out:
     return rc;
 }
 
+/* The descriptions of the table the flat output defines, read with tables.get when Google is
+ * usable; otherwise (or when it does not exist yet) a note says none were kept. */
+static void read_existing(struct infer_src *s, struct session *ss)
+{
+    char src[160], p[256], d[256], t[512];
+    const char *a = strchr(s->table, '.'), *b = a ? strchr(a + 1, '.') : NULL;
+    const char *proj = session_gcp_project(ss, src, sizeof(src));
+    struct http_request req;
+    struct http_response resp;
+    struct table_meta m;
+    struct err e = ERR_INIT;
+
+    if (ss->gauth == NULL || a == NULL || (b == NULL && proj == NULL)) {
+        infer_src_note(s,
+                       "no descriptions kept: %s was not read (no Google credentials or "
+                       "project)",
+                       s->table);
+        return;
+    }
+    snprintf(p, sizeof(p), "%.*s", b ? (int)(a - s->table) : 255, b ? s->table : proj);
+    snprintf(d, sizeof(d), "%.*s", b ? (int)(b - a - 1) : (int)(a - s->table),
+             b ? a + 1 : s->table);
+    snprintf(t, sizeof(t), "%s", b ? b + 1 : a + 1);
+    memset(&resp, 0, sizeof(resp));
+    memset(&m, 0, sizeof(m));
+    if (bq_build_get_table(&req, session_bigquery_endpoint(ss), p, d, t, &e) != 0)
+        return;
+    req.prepare = gauth_prepare;
+    req.prepare_ctx = ss->gauth;
+    if (http_do(ss->http, &req, &resp, &e) == 0 &&
+        bq_parse_table(&m, NULL, resp.body.data, resp.body.len, &e) == 0) {
+        s->existing = m.fields;
+        s->n_existing = m.n_fields;
+        m.fields = NULL;
+        m.n_fields = 0;
+    } else {
+        infer_src_note(s, "no descriptions kept: %s.%s.%s could not be read (HTTP %ld)", p, d, t,
+                       resp.status);
+    }
+    table_meta_release(&m);
+    http_response_release(&resp);
+}
+
 int infer_src_cloud(struct infer_src *s, const struct cli *cli, struct infer *in, const char *s3loc,
                     const char *arn, const char *table_opt, bool flat, struct err *e)
 {
@@ -204,6 +249,8 @@ int infer_src_cloud(struct infer_src *s, const struct cli *cli, struct infer *in
         session_require(ss, SESSION_NEED_CONFIG | SESSION_NEED_AWS, e) == 0 &&
         infer_src_read(s, ss, in, s3loc, arn, true, e) == 0)
         rc = infer_src_names(s, cli, table_opt, *s->ddb_table ? s->ddb_table : NULL, flat, e);
+    if (rc == 0 && flat)
+        read_existing(s, ss);
     if (rc != 0 && ss != NULL)
         session_log_error(ss, "schema infer", e);
     session_close(ss);

@@ -17,6 +17,8 @@
 
 #include "core/buf.h"
 #include "core/infer.h"
+#include "core/infer_drift.h"
+#include "core/schema.h"
 
 static char *slurp(const char *path)
 {
@@ -354,6 +356,87 @@ static void test_bounded_memory(void **state)
     infer_release(&in);
 }
 
+/* drift: the export has a new attribute, a new descriptor on an old one, a new nested map
+ * attribute and a retyped member; the table has one attribute the export lacks. */
+static void test_drift(void **state)
+{
+    const char *lines[] = {
+        "{\"Item\":{\"id\":{\"S\":\"a\"},\"n\":{\"N\":\"1\"},\"new\":{\"SS\":[\"x\"]},"
+        "\"m\":{\"M\":{\"old\":{\"S\":\"x\"},\"fresh\":{\"BOOL\":true}}},\"b\":{\"B\":\"AA==\"}}}",
+        "{\"Item\":{\"id\":{\"S\":\"b\"},\"n\":{\"S\":\"one\"}}}"};
+    const char *table_json =
+        "[{\"name\":\"Item\",\"type\":\"RECORD\",\"fields\":["
+        "{\"name\":\"id\",\"type\":\"RECORD\",\"description\":\"key\",\"fields\":[{\"name\":\"S\","
+        "\"type\":\"STRING\"}]},"
+        "{\"name\":\"n\",\"type\":\"RECORD\",\"fields\":[{\"name\":\"N\",\"type\":\"STRING\"}]},"
+        "{\"name\":\"b\",\"type\":\"RECORD\",\"fields\":[{\"name\":\"B\",\"type\":\"STRING\"}]},"
+        "{\"name\":\"m\",\"type\":\"RECORD\",\"fields\":[{\"name\":\"M\",\"type\":\"RECORD\","
+        "\"fields\":[{\"name\":\"old\",\"type\":\"RECORD\",\"fields\":[{\"name\":\"S\","
+        "\"type\":\"STRING\"}]}]}]},"
+        "{\"name\":\"legacy\",\"type\":\"RECORD\",\"fields\":[{\"name\":\"S\",\"type\":\"STRING\"}]"
+        "}]}]";
+    struct infer in;
+    struct err e = ERR_INIT;
+    struct schema_field *raw, *tab, *after;
+    size_t n_raw, n_tab, n_after;
+    struct drift d, d2;
+    char *json;
+
+    (void)state;
+    infer_init(&in);
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(infer_add_line(&in, lines[i], strlen(lines[i]), "t", &e), 0);
+    assert_int_equal(infer_raw_schema(&in, &raw, &n_raw, &e), 0);
+    assert_int_equal(schema_from_json(table_json, &tab, &n_tab, &e), 0);
+    assert_int_equal(drift_compute(raw, n_raw, tab, n_tab, &d, &e), 0);
+    assert_int_equal(d.n_new, 2);     /* new, m.M.fresh */
+    assert_int_equal(d.n_changed, 2); /* n now also S; b.B BYTES vs STRING (not patched) */
+    assert_int_equal(d.n_gone, 1);    /* legacy */
+    assert_int_equal(d.n_added, 3);   /* new, m.M.fresh, n.S */
+    assert_int_equal(schema_to_json(d.merged, d.n_merged, &json, &e), 0);
+    assert_non_null(strstr(json, "\"name\":\"legacy\""));                 /* never removed */
+    assert_non_null(strstr(json, "\"description\":\"key\""));             /* descriptions kept */
+    assert_non_null(strstr(json, "{\"name\":\"B\",\"type\":\"STRING\"")); /* never retyped */
+    free(json);
+    /* applying the merged schema leaves only what cannot be patched */
+    assert_int_equal(schema_fields_copy(&after, d.merged, d.n_merged, &e), 0);
+    n_after = d.n_merged;
+    assert_int_equal(drift_compute(raw, n_raw, after, n_after, &d2, &e), 0);
+    assert_int_equal(d2.n_new, 0);
+    assert_int_equal(d2.n_changed, 1);
+    assert_int_equal(d2.n_added, 0);
+    drift_release(&d2);
+    drift_release(&d);
+    schema_fields_free(after, n_after);
+    schema_fields_free(tab, n_tab);
+    schema_fields_free(raw, n_raw);
+    infer_release(&in);
+}
+
+/* descriptions of the existing table are kept on matching top-level columns */
+static void test_flat_descriptions(void **state)
+{
+    const char *line = "{\"Item\":{\"id\":{\"S\":\"a\"},\"note\":{\"S\":\"say \\\"hi\\\"\"}}}";
+    struct schema_field ex[1] = {
+        {(char *)"note", (char *)"STRING", NULL, (char *)"a \"quoted\" note", NULL, 0, NULL, 0}};
+    const char *keys[1] = {"id"};
+    struct infer_opts o = {keys, 1, NULL, 0, true, ex, 1};
+    struct infer in;
+    struct infer_flat fl;
+    struct err e = ERR_INIT;
+    char *sql;
+
+    (void)state;
+    infer_init(&in);
+    assert_int_equal(infer_add_line(&in, line, strlen(line), "t", &e), 0);
+    assert_int_equal(infer_flat_schema(&in, &o, &fl, &e), 0);
+    assert_int_equal(infer_out_sql(&fl, "mart.t", "raw.t", &sql, &e), 0);
+    assert_non_null(strstr(sql, "note STRING OPTIONS(description=\"a \\\"quoted\\\" note\")"));
+    free(sql);
+    infer_flat_release(&fl);
+    infer_release(&in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +445,8 @@ int main(void)
         cmocka_unit_test(test_sample_limit),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_property_items_validate),
+        cmocka_unit_test(test_drift),
+        cmocka_unit_test(test_flat_descriptions),
         cmocka_unit_test(test_bounded_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
