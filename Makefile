@@ -58,7 +58,7 @@ LIBCORE  := $(BUILD)/libcore.a
 LIBSTATE := $(BUILD)/libstate.a
 LIBTUI   := $(BUILD)/libtui.a
 
-.PHONY: FORCE all deps check unit integration asan lint format format-check clean install demo
+.PHONY: FORCE all deps check unit integration asan bench lint format format-check clean install demo
 .DEFAULT_GOAL := all
 
 FAKE_ALL := $(if $(FAKE_SRC),tests/fakecloud/fakecloud)
@@ -139,6 +139,10 @@ asan:
 	    BUILD=build-asan PIPETOP=$(CURDIR)/build-asan/pipetop \
 	    FAKECLOUD=$(CURDIR)/build-asan/fakecloud MKDB=$(CURDIR)/build-asan/mkdb \
 	    sh tests/tools/run-all.sh $(UNIT_BIN:$(BUILD)/%=build-asan/%)
+
+# Peak RSS of schema inference over 1 GB of generated gzip'd export data (INFER_BENCH_MB).
+bench: $(BUILD)/tests/test_infer
+	@INFER_BENCH_MB=1024 $(BUILD)/tests/test_infer 2>&1 | grep -E 'bounded memory|PASSED|FAILED'
 
 lint:
 	@sh tests/tools/lint.sh

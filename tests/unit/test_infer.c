@@ -340,17 +340,19 @@ static void test_bounded_memory(void **state)
 {
     struct infer in;
     long after_small, after_large;
+    const char *bench = getenv("INFER_BENCH_MB"); /* make bench: 1024 */
+    size_t large = bench ? (size_t)strtoul(bench, NULL, 10) : 150;
 
     (void)state;
     infer_init(&in);
     stream_mb(&in, 50);
     after_small = maxrss_kb();
-    stream_mb(&in, 150);
+    stream_mb(&in, large);
     after_large = maxrss_kb();
     fprintf(stderr,
             "bounded memory: %lld items, peak RSS %ld KiB after 50 MB, %ld KiB after "
-            "150 MB more\n",
-            (long long)in.items, after_small, after_large);
+            "%zu MB more\n",
+            (long long)in.items, after_small, after_large, large);
     assert_true(in.items > 800000);
     assert_true(after_large - after_small < 4096);
     infer_release(&in);
