@@ -58,7 +58,7 @@ LIBCORE  := $(BUILD)/libcore.a
 LIBSTATE := $(BUILD)/libstate.a
 LIBTUI   := $(BUILD)/libtui.a
 
-.PHONY: FORCE all deps check unit integration asan lint format format-check clean install demo screenshots
+.PHONY: FORCE all deps check unit integration asan bench lint format format-check clean install demo screenshots
 .DEFAULT_GOAL := all
 
 FAKE_ALL := $(if $(FAKE_SRC),tests/fakecloud/fakecloud)
@@ -152,6 +152,10 @@ asan:
 screenshots: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb
 	@PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
 	    MKDB=$(CURDIR)/$(BUILD)/mkdb sh tests/tools/screenshots.sh
+
+# Peak RSS of schema inference over 1 GB of generated gzip'd export data (INFER_BENCH_MB).
+bench: $(BUILD)/tests/test_infer
+	@INFER_BENCH_MB=1024 $(BUILD)/tests/test_infer 2>&1 | grep -E 'bounded memory|PASSED|FAILED'
 
 lint:
 	@sh tests/tools/lint.sh

@@ -1,7 +1,8 @@
 /* state/migrations.c: the SQL of every schema step. v1 is the base schema of DESIGN §2 and §6,
  * v2 the cross-process lease on (pipeline, day, stage) for actions, v3 the indexes the dashboard's
  * queries are answered from, v4 each API call's retries with their causes and waits, v5 the
- * finished items a refresh need not ask for again. Never edit a released step; append a new
+ * finished items a refresh need not ask for again, v6 the last schema-drift check of each raw
+ * table (schema refresh --from-export). Never edit a released step; append a new
  * one. */
 #include "state/migrations.h"
 
@@ -100,12 +101,20 @@ static const char v5_finished_items[] =
     " kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, seen_ms INTEGER NOT NULL,"
     " PRIMARY KEY (kind, id)) WITHOUT ROWID;";
 
+/* The last drift check of a raw table against its newest export (counts and the diff text). */
+static const char v6_table_drift[] =
+    "CREATE TABLE table_drift ("
+    " table_name TEXT PRIMARY KEY, checked_ms INTEGER NOT NULL, export_arn TEXT,"
+    " new_attrs INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0,"
+    " gone INTEGER NOT NULL DEFAULT 0, detail TEXT) WITHOUT ROWID;";
+
 const struct migration migrations[] = {
     {1, "base schema", v1_base},
     {2, "action claims", v2_action_claims},
     {3, "dashboard indexes", v3_dashboard_indexes},
     {4, "call retry detail", v4_call_retry_detail},
     {5, "finished items", v5_finished_items},
+    {6, "table drift", v6_table_drift},
 };
 
 const size_t migrations_count = sizeof(migrations) / sizeof(migrations[0]);

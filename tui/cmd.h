@@ -94,6 +94,7 @@ int cmd_schema(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args
 int cmd_history(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 int cmd_audit(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 int cmd_calls(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+int cmd_schema_infer(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 
 /* The hidden `pipetop __complete pipelines|tables|commands` of the shell completions: one name
  * a line on stdout, nothing on stderr (a missing database completes nothing). */
@@ -106,5 +107,7 @@ int cmd_rerun(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args 
 /* `pipetop actions [--all]` (tui/cmd_actions.c). */
 int cmd_actions(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 int cmd_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
+/* `pipetop schema refresh TABLE --from-export [--apply] [--yes]` (tui/cmd_drift.c). */
+int cmd_schema_drift(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a);
 
 #endif

@@ -1,8 +1,10 @@
 /* tui/cmd_tables.c: `pipetop tables`: every BigQuery table in the history database with rows,
  * size, last modified, freshness, a row-count sparkline (one point per day, the day's last
  * sample, over the [general] days window), its number of schema versions and whether its latest
- * row count is an anomaly (core/anomaly.h: |z| >= 3 against at least 14 earlier days). Text or
- * JSON. Reads the database only. */
+ * row count is an anomaly (core/anomaly.h: |z| >= 3 against at least 14 earlier days), and
+ * DRIFT after the schema count when the last `schema refresh --from-export` found attributes the
+ * raw table lacks or has with other types (state/drift.h). Text or JSON. Reads the database only.
+ */
 #include "tui/cmd.h"
 
 #include <math.h>
@@ -11,6 +13,7 @@
 
 #include "core/report_json.h"
 #include "core/timeutil.h"
+#include "state/drift.h"
 #include "state/tables.h"
 #include "tui/exitcode.h"
 #include "tui/out.h"
@@ -18,10 +21,10 @@
 #include "tui/tableref.h"
 
 static const struct out_col cols[] = {
-    {"TABLE", 12, 0, 0, OUT_LEFT},   {"ROWS", 4, 15, 0, OUT_RIGHT},
-    {"SIZE", 4, 10, 0, OUT_RIGHT},   {"MODIFIED", 16, 16, 2, OUT_LEFT},
-    {"AGE", 3, 10, 0, OUT_LEFT},     {"ROWS/DAY", 8, 30, 1, OUT_LEFT},
-    {"SCHEMAS", 7, 7, 3, OUT_RIGHT}, {"ANOMALY", 7, 20, 2, OUT_LEFT},
+    {"TABLE", 12, 0, 0, OUT_LEFT},    {"ROWS", 4, 15, 0, OUT_RIGHT},
+    {"SIZE", 4, 10, 0, OUT_RIGHT},    {"MODIFIED", 16, 16, 2, OUT_LEFT},
+    {"AGE", 3, 10, 0, OUT_LEFT},      {"ROWS/DAY", 8, 30, 1, OUT_LEFT},
+    {"SCHEMAS", 7, 16, 3, OUT_RIGHT}, {"ANOMALY", 7, 20, 2, OUT_LEFT},
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
@@ -50,9 +53,19 @@ static enum out_role anomaly_text(const struct anomaly *a, char *out, size_t n)
     return ROLE_NONE;
 }
 
-static int add_row(struct out_table *t, const struct readcmd *r, const struct report_table *rt)
+/* The stored drift check of table full that found something, or NULL. */
+static const struct db_drift *drift_of(const struct db_drift *d, size_t n, const char *full)
 {
-    char *full = NULL, rows[32], size[32], mod[32], age[32], vers[16], anom[48];
+    for (size_t i = 0; i < n; i++)
+        if (d[i].table && strcmp(d[i].table, full) == 0 && d[i].new_attrs + d[i].changed > 0)
+            return &d[i];
+    return NULL;
+}
+
+static int add_row(struct out_table *t, const struct readcmd *r, const struct report_table *rt,
+                   const struct db_drift *drifts, size_t n_drifts)
+{
+    char *full = NULL, rows[32], size[32], mod[32], age[32], vers[40], anom[48];
     enum out_role roles[NCOLS] = {0};
     struct buf spark = BUF_INIT(4096);
     int64_t *v = calloc(rt->n_samples + 1, sizeof(*v));
@@ -64,7 +77,14 @@ static int add_row(struct out_table *t, const struct readcmd *r, const struct re
         v[i] = rt->samples[i].rows;
     if (rt->n_samples > 1 && out_sparkline(&spark, v, rt->n_samples, 30) != 0)
         goto out;
-    snprintf(vers, sizeof(vers), "%d", rt->n_schema_versions);
+    const struct db_drift *dr = drift_of(drifts, n_drifts, full);
+    if (dr != NULL) {
+        snprintf(vers, sizeof(vers), "%d DRIFT+%d", rt->n_schema_versions,
+                 dr->new_attrs + dr->changed);
+        roles[NCOLS - 2] = ROLE_WARN;
+    } else {
+        snprintf(vers, sizeof(vers), "%d", rt->n_schema_versions);
+    }
     const char *cells[NCOLS] = {full,
                                 out_count(rt->meta->num_rows, rows, sizeof(rows)),
                                 out_bytes(rt->meta->num_bytes, size, sizeof(size)),
@@ -90,12 +110,16 @@ int cmd_tables(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args
     struct tableref_set ts;
     struct err e = ERR_INIT;
     struct out_table t;
+    struct db_drift *drifts = NULL;
+    size_t n_drifts = 0;
     int rc;
 
     (void)cmd;
     (void)a;
     if (readcmd_open(&r, cli, &rc))
         return rc;
+    if (db_list_drift(r.db, &drifts, &n_drifts, &e) != 0)
+        err_clear(&e); /* the mark is extra: the table list stands without it */
     out_table_init(&t, cols, NCOLS);
     if (tableref_load(&ts, r.db, r.now_ms, r.cfg->general.days, &e) != 0) {
         rc = readcmd_fail(&e);
@@ -111,7 +135,7 @@ int cmd_tables(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args
         goto out;
     }
     for (size_t i = 0; i < ts.n; i++)
-        if (add_row(&t, &r, &ts.rt[i]) != 0) {
+        if (add_row(&t, &r, &ts.rt[i], drifts, n_drifts) != 0) {
             err_set(&e, ERR_NOMEM, "tables: out of memory");
             rc = readcmd_fail(&e);
             goto out;
@@ -123,6 +147,7 @@ int cmd_tables(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args
     readcmd_print_as_of(&r);
     rc = EXIT_OK;
 out:
+    db_drifts_free(drifts, n_drifts);
     out_table_release(&t);
     tableref_release(&ts);
     readcmd_close(&r);

@@ -11,26 +11,6 @@
 #include "core/timeutil.h"
 #include "tui/exitcode.h"
 
-/* Loads the config and reports "not built": the common end of every unbuilt command. */
-static int unbuilt(struct cli *cli, const struct cli_cmd *cmd, bool mutates)
-{
-    struct config *cfg = NULL;
-    int rc;
-
-    if (cli_load_config(cli, &cfg, &rc))
-        return rc;
-    if (mutates && cfg->general.read_only) {
-        char from[96];
-        config_origin_str(config_origin_of(cfg, "general", "read_only"), from, sizeof(from));
-        fprintf(stderr, "pipetop: %s refused: read-only mode is on (%s); nothing was changed\n",
-                cmd->name, from);
-        config_free(cfg);
-        return EXIT_REFUSED;
-    }
-    config_free(cfg);
-    return cli_not_built(cmd);
-}
-
 static int check_day(const struct cli_cmd *cmd, const char *opt, const char *v)
 {
     char reason[128];
@@ -48,31 +28,7 @@ static int run_schema_refresh(struct cli *cli, const struct cli_cmd *cmd, const 
         return cli_usage_error(cmd, "--yes only makes sense with --apply");
     if (a->val[0] == NULL && a->val[1] == NULL)
         return cmd_schema_refresh(cli, cmd, a); /* a read: allowed in read-only mode */
-    return unbuilt(cli, cmd, a->val[1] != NULL);
-}
-
-static int run_schema_infer(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
-{
-    static const char *const formats[] = {"bq-json", "terraform", "sql"};
-    const char *arn = a->val[0], *fmt = a->val[1];
-    bool s3 = false;
-
-    for (int i = 0; i < a->npos; i++)
-        s3 = s3 || strncmp(a->pos[i], "s3://", 5) == 0;
-    if ((arn == NULL) == (a->npos == 0))
-        return cli_usage_error(cmd, "give FILE..., one s3://BUCKET/PREFIX, or --export ARN");
-    if (s3 && a->npos != 1)
-        return cli_usage_error(cmd, "give one s3:// location, not several or mixed with files");
-    if (s3 && strlen(a->pos[0]) <= 5)
-        return cli_usage_error(cmd, "an s3:// location needs a bucket: s3://BUCKET/PREFIX");
-    if (arn != NULL && (strncmp(arn, "arn:aws", 7) != 0 || strstr(arn, ":dynamodb:") == NULL ||
-                        strstr(arn, "/export/") == NULL))
-        return cli_usage_error(cmd, "--export needs a DynamoDB export ARN "
-                                    "(arn:aws:dynamodb:REGION:ACCOUNT:table/T/export/ID)");
-    if (fmt != NULL && strcmp(fmt, formats[0]) != 0 && strcmp(fmt, formats[1]) != 0 &&
-        strcmp(fmt, formats[2]) != 0)
-        return cli_usage_error(cmd, "--format must be bq-json, terraform or sql");
-    return unbuilt(cli, cmd, false);
+    return cmd_schema_drift(cli, cmd, a);
 }
 
 static int run_rerun(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args *a)
@@ -110,11 +66,17 @@ static const struct cli_opt dash_opts[] = {
 
 static const struct cli_opt refresh_opts[] = {
     {"--from-export", NULL, "infer the raw schema from the latest DynamoDB export's files"},
-    {"--apply", NULL, "add the new NULLABLE fields to the BigQuery table (additive only)"},
+    {"--apply", NULL, "add the new NULLABLE fields to the table (additive; implies --from-export)"},
     {"--yes", NULL, "do not ask for confirmation (with --apply)"}};
 static const struct cli_opt infer_opts[] = {
     {"--export", "ARN", "read the files of this DynamoDB export"},
-    {"--format", "FMT", "bq-json (default), terraform or sql"}};
+    {"--format", "FMT", "bq-json (default), terraform or sql"},
+    {"--raw", NULL, "the raw table's schema, as a load of DynamoDB JSON needs (default)"},
+    {"--flat", NULL, "the flat analyst table: one typed column per attribute"},
+    {"--table", "DATASET.TABLE", "the table the output defines (default: the pipeline's)"},
+    {"--keys", "A[,B]", "key attributes, first in the flat table (default: DescribeTable)"},
+    {"--timestamp", "A[,B]", "N attributes holding epoch seconds/ms to read as TIMESTAMP"},
+    {"--sample", "N", "read only the first N items"}};
 static const struct cli_opt actions_opts[] = {
     {"--all", NULL, "finished and abandoned actions too, not only running or interrupted ones"}};
 static const struct cli_opt rerun_opts[] = {
@@ -165,13 +127,26 @@ static const struct cli_cmd commands[] = {
      "schema version when it changed and a row-count sample, and prints the difference from\n"
      "the previous version (+ added, - removed, ~ changed: type, mode, description, policy\n"
      "tags; nested fields by dotted path). A read: allowed in read-only mode, audited as\n"
-     "schema-refresh. --from-export and --apply are not built in this version.",
+     "schema-refresh.\n"
+     "With --from-export it instead compares the raw table with the newest DynamoDB export's\n"
+     "inferred raw schema (the pipeline's export prefix in the history database): attributes\n"
+     "new in the export (the next transfer fails on them), changed, and no longer seen; the\n"
+     "result is stored so 'pipetop tables' marks the table DRIFT. --apply then adds the new\n"
+     "NULLABLE/REPEATED fields only (never a removal or type change) through the confirmation\n"
+     "and audit gate, with the table's etag, and re-reads it. Exits 1 when drift is found\n"
+     "and not applied.",
      OPTS(refresh_opts), 1, 1, false, run_schema_refresh},
-    {"schema infer", "(FILE...|s3://BUCKET/PREFIX|--export ARN) [--format bq-json|terraform|sql]",
+    {"schema infer",
+     "(FILE...|DIR|s3://BUCKET/PREFIX|--export ARN) [--format bq-json|terraform|sql] "
+     "[--raw|--flat]",
      "infer a BigQuery schema from DynamoDB export files",
-     "Reads DynamoDB JSON export files (gzip or plain) and prints the raw table's schema as bq\n"
-     "JSON, a terraform google_bigquery_table block, or the flattening scheduled-query SQL.",
-     OPTS(infer_opts), 0, -1, false, run_schema_infer},
+     "Reads DynamoDB JSON export data (files gzip or plain, a folder holding an export, the\n"
+     "newest export under an s3:// prefix, or an export by ARN) in bounded memory and prints\n"
+     "the raw table's schema (or with --flat the analyst table's) as bq JSON, a terraform\n"
+     "google_bigquery_table block, or the flattening scheduled-query SQL (--format sql).\n"
+     "Attributes seen with two types are listed on stderr; with --flat or sql their column is\n"
+     "JSON and the exit code is 1.",
+     OPTS(infer_opts), 0, -1, false, cmd_schema_infer},
     {"rerun",
      "PIPELINE --date D [--to D2] [--stage export|transfer|query] [--all] [--dry-run] [--yes] "
      "[--abandon]",

@@ -137,8 +137,10 @@ has err "HOME is not set"
 
 # The dashboard needs a terminal.
 run 2 && has err "the dashboard needs a terminal"
-run 69 schema refresh raw.users --from-export && has err "'schema refresh' is not built yet"
-run 69 schema infer --export arn:aws:dynamodb:ap-northeast-1:1:table/users/export/01 --format sql
+run 2 schema refresh raw.users --from-export && has err "no DynamoDB pipeline in the history database"
+run 3 schema infer --export arn:aws:dynamodb:ap-northeast-1:1:table/users/export/01 --format sql &&
+    has err "no AWS region is configured"
+run 6 schema infer "$tmp/missing.json" && has err "cannot open"
 # rerun is built (tests/integration/actions*.sh run it against the fake cloud); without one
 # only its local parts run here: --abandon with nothing interrupted reads the database alone.
 run 2 rerun users --date 2024-05-01 --to 2024-05-03 --abandon && has err "no interrupted action"
@@ -146,7 +148,7 @@ run 2 rerun users --date 2024-05-01 --all --stage T && has err "--all and --stag
 
 # Read-only refuses mutations (exit 5) but not dry runs.
 run 5 --read-only rerun users --date 2024-05-01 && has err "rerun refused: read-only mode is on"
-run 5 schema refresh raw.users --apply --read-only && has err "refused"
+run 5 schema refresh raw.users --from-export --apply --read-only && has err "refused"
 run 2 --read-only rerun users --date 2024-05-01 --abandon && has err "no interrupted action"
 
 [ "$fails" -eq 0 ] && echo "cli: all passed"
