@@ -122,6 +122,8 @@ keys C-r
 expect "refresh is off (--offline)"
 keys x
 expect "'x' does nothing here"
+keys r
+expect "rerun from the dashboard is not built yet: run \`pipetop rerun PIPELINE"
 
 # resize: bigger, then below 80x24 (the size message), then back
 $T resize-window -t dash -x 160 -y 48
