@@ -18,6 +18,7 @@
 #include "state/logs.h"
 #include "tui/dash_int.h"
 #include "tui/exitcode.h"
+#include "tui/gate.h"
 
 static volatile sig_atomic_t quit_signal;
 static volatile sig_atomic_t curses_on;
@@ -221,6 +222,25 @@ static void refresh_now(struct dash *d)
                  (long long)((dash_wall_ms() - d->es.started_ms) / 1000));
 }
 
+/* The operator keys r (rerun), R (backfill), s (schema refresh). Read-only refuses first,
+ * before anything is read or asked. The dashboard does not run actions yet: it names the
+ * command that does, and offers none of these keys in the hints or help. */
+static void action_key(struct dash *d, int ch)
+{
+    static const char *const how[] = {
+        "rerun",          "pipetop rerun PIPELINE --date DAY",
+        "backfill",       "pipetop rerun PIPELINE --date FROM --to TO",
+        "schema refresh", "pipetop schema refresh TABLE"};
+    int k = ch == 'r' ? 0 : ch == 'R' ? 2 : 4;
+    struct err e = ERR_INIT;
+
+    if (gate_writable(d->cfg, how[k], &e) != 0) {
+        dash_msg(d, ROLE_WARN, "%s", e.msg);
+        return;
+    }
+    dash_msg(d, ROLE_NONE, "%s from the dashboard is not built yet: run `%s`", how[k], how[k + 1]);
+}
+
 /* Global keys: those the focused view left unhandled. */
 static void global_key(struct dash *d, int ch)
 {
@@ -252,6 +272,11 @@ static void global_key(struct dash *d, int ch)
         d->failures_only = !d->failures_only;
         dash_msg(d, ROLE_NONE, "%s",
                  d->failures_only ? "showing failures only (f: show all)" : "showing everything");
+        break;
+    case 'r':
+    case 'R':
+    case 's':
+        action_key(d, ch);
         break;
     case 18: /* Ctrl-R */
         refresh_now(d);

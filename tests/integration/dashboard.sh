@@ -3,7 +3,8 @@
 # (send-keys / capture-pane) on a fixture history database written through state/ by mkdb:
 # the grid with glyphs, n to the failed day, Enter for its detail, / filter, :tables and the
 # schema with Japanese descriptions, ? help, @ command log, resize to 160x48 and below 80x24,
-# NO_COLOR, q and SIGTERM restoring the terminal; and, against the fake cloud stalling every
+# NO_COLOR, q and SIGTERM restoring the terminal; read-only refusing r/R/s in every view with
+# no mutating call; and, against the fake cloud stalling every
 # call for 20 s, keys that still answer at once.
 set -u
 : "${PIPETOP:?set PIPETOP to the pipetop binary}"
@@ -121,6 +122,8 @@ keys C-r
 expect "refresh is off (--offline)"
 keys x
 expect "'x' does nothing here"
+keys r
+expect "rerun from the dashboard is not built yet: run \`pipetop rerun PIPELINE"
 
 # resize: bigger, then below 80x24 (the size message), then back
 $T resize-window -t dash -x 160 -y 48
@@ -229,6 +232,37 @@ if [ -n "$FAKECLOUD" ] && [ -x "$FAKECLOUD" ] &&
     screen | grep -qF "could not be fetched" && fail "the transfer logs could not be fetched"
     keys : q Enter
     expect "EXIT=0"
+    # read-only: r, R and s in every view refuse with the reason and make no mutating call
+    # shellcheck disable=SC2046
+    start LANG=C.UTF-8 "HOME=$HOME" PIPETOP_TIMEZONE=UTC $(cat "$tmp/demo/envlist") \
+        "DASH_DB=$tmp/demo.db" "DASH_ARGS=--read-only"
+    wait_for "next in" 50 || fail "the read-only refresh did not finish"
+    screen | grep -qF "r rerun" && fail "read-only offers the rerun key"
+    for v in grid day tables schema; do
+        case $v in
+        day) keys : g r i d Enter n Enter && expect "day " ;;
+        tables) keys Escape : t a b Tab Enter && expect "tables:" ;;
+        schema) keys Enter && expect "schema " ;;
+        esac
+        keys r
+        expect "rerun refused: read-only mode is on"
+        keys R
+        expect "backfill refused: read-only mode is on"
+        keys s
+        expect "schema refresh refused: read-only mode is on"
+    done
+    keys : q Enter
+    expect "EXIT=0"
+    [ -s "$tmp/demo/calls.jsonl" ] || fail "the fake cloud recorded no calls"
+    mut=$(python3 -c "import json,sys
+for line in open(sys.argv[1], errors='replace'):
+    line = line.strip('\0 \n')
+    if not line: continue
+    c = json.loads(line)
+    if c.get('method') == 'PATCH' or c.get('operation') in ('ExportTableToPointInTime',
+            'StartExportTask', 'Invoke', 'transferConfigs.startManualRuns', 'tables.patch'):
+        print(c.get('operation'), c.get('path'))" "$tmp/demo/calls.jsonl")
+    [ -z "$mut" ] || fail "read-only dashboard made mutating calls: $mut"
     kill "$fcpid"
     fcpid=
 fi
