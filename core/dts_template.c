@@ -261,12 +261,40 @@ void dts_pattern_release(struct dts_pattern *p)
 }
 
 /* Backtracking match of items [i..] against text. In prefix mode the end of text is a success
- * (the pattern could go on), and '*' absorbs whatever text is left. */
-static bool match_at(const struct dts_pattern *p, size_t i, const char *t, bool prefix)
+ * (the pattern could go on), and '*' absorbs whatever text is left. Each (item, position) that
+ * failed once is remembered in a bitmap, so several '*' or unknown-width conversions cost
+ * O(items x length^2) instead of exponential time on hostile templates or keys. */
+#define MATCH_MAX_BITS ((size_t)1 << 24) /* 2 MB of memo: 1 KB S3 keys x 16 K pattern items */
+
+struct match_ctx {
+    const struct dts_pattern *p;
+    const char *text;
+    size_t len;
+    unsigned char *failed; /* bit i * (len + 1) + offset: items [i..] cannot match there */
+    bool prefix;
+};
+
+static bool match_at(struct match_ctx *m, size_t i, const char *t);
+
+static bool match_from(struct match_ctx *m, size_t i, const char *t)
 {
+    size_t bit = i * (m->len + 1) + (size_t)(t - m->text);
+
+    if (m->failed[bit / 8] & (1u << (bit % 8)))
+        return false;
+    if (match_at(m, i, t))
+        return true;
+    m->failed[bit / 8] |= (unsigned char)(1u << (bit % 8));
+    return false;
+}
+
+static bool match_at(struct match_ctx *m, size_t i, const char *t)
+{
+    const struct dts_pattern *p = m->p;
+
     for (; i < p->n; i++) {
         const struct dts_pat_item *it = &p->v[i];
-        if (*t == '\0' && prefix)
+        if (*t == '\0' && m->prefix)
             return true;
         switch (it->kind) {
         case DTS_PAT_CHAR:
@@ -277,23 +305,23 @@ static bool match_at(const struct dts_pattern *p, size_t i, const char *t, bool 
         case DTS_PAT_DIGITS:
             for (int k = 0; k < it->n; k++, t++) {
                 if (*t == '\0')
-                    return prefix;
+                    return m->prefix;
                 if (!isdigit((unsigned char)*t))
                     return false;
             }
             break;
         case DTS_PAT_SEGMENT:
             for (const char *u = t;; u++) {
-                if (match_at(p, i + 1, u, prefix))
+                if (match_from(m, i + 1, u))
                     return true;
                 if (*u == '\0' || *u == '/')
                     return false;
             }
         case DTS_PAT_ANY:
-            if (prefix)
+            if (m->prefix)
                 return true;
             for (const char *u = t;; u++) {
-                if (match_at(p, i + 1, u, false))
+                if (match_from(m, i + 1, u))
                     return true;
                 if (*u == '\0')
                     return false;
@@ -303,14 +331,33 @@ static bool match_at(const struct dts_pattern *p, size_t i, const char *t, bool 
     return *t == '\0';
 }
 
+/* A pattern and text too large for the memo (far beyond S3's 1024-byte keys), or no memory for
+ * it, do not match. */
+static bool match(const struct dts_pattern *p, const char *text, bool prefix)
+{
+    struct match_ctx m = {p, text, strlen(text), NULL, prefix};
+    size_t bits;
+    bool ok;
+
+    if (m.len + 1 > MATCH_MAX_BITS / (p->n + 1))
+        return false;
+    bits = (p->n + 1) * (m.len + 1);
+    m.failed = calloc(bits / 8 + 1, 1);
+    if (m.failed == NULL)
+        return false;
+    ok = match_at(&m, 0, text);
+    free(m.failed);
+    return ok;
+}
+
 bool dts_pattern_match(const struct dts_pattern *p, const char *text)
 {
-    return match_at(p, 0, text, false);
+    return match(p, text, false);
 }
 
 bool dts_pattern_prefix_match(const struct dts_pattern *p, const char *prefix)
 {
-    return match_at(p, 0, prefix, true);
+    return match(p, prefix, true);
 }
 
 bool dts_pattern_reads_prefix(const struct dts_pattern *p, const char *key_prefix)

@@ -106,9 +106,12 @@ static int read_page(const struct list_spec *s, const char *body, size_t len, vo
     snprintf(call, sizeof(call), "rds %s", s->op);
     if (xml_parse(&root, call, body, len, e) || result_of(root, s->op, &res, call, e))
         goto out;
-    if (xml_get_str(res, "Marker", 0, marker, call, "Result", e) ||
-        (*marker == NULL && (*marker = strdup("")) == NULL))
+    if (xml_get_str(res, "Marker", 0, marker, call, "Result", e))
         goto out;
+    if (*marker == NULL && (*marker = strdup("")) == NULL) {
+        err_set(e, ERR_NOMEM, "%s: out of memory", call);
+        goto out;
+    }
     list = xml_child(res, s->list);
     for (it = xml_child(list, s->item); it; it = xml_next_same(it))
         count++;

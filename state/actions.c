@@ -126,7 +126,7 @@ int db_action_get(struct db *db, int64_t id, struct db_action *out, struct err *
     if (st == NULL)
         return -1;
     sql_bind_i64(st, 1, id);
-    rc = sqlite3_step(st);
+    rc = sql_step(st);
     if (rc == SQLITE_ROW)
         ret = action_from_row(st, out, e);
     else if (rc == SQLITE_DONE)
@@ -152,7 +152,7 @@ int db_action_list(struct db *db, bool active_only, struct db_action **out, size
     *n = 0;
     if (st == NULL)
         return -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
         if (sql_grow((void **)&arr, &cap, len, sizeof(*arr), e) != 0 ||
             action_from_row(st, &arr[len++], e) != 0)
             goto fail;
@@ -198,7 +198,7 @@ static int claim_refused(struct db *db, const char *target, const char *day, con
     sql_bind_text(st, 1, target);
     sql_bind_text(st, 2, day);
     sql_bind_text(st, 3, stage);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (sql_step(st) == SQLITE_ROW)
         found = action_from_row(st, &h, NULL) == 0;
     sql_done(st);
     if (!found) {
@@ -229,7 +229,7 @@ static int claim_one(struct db *db, int64_t id, const char *target, const char *
     sql_bind_text(st, 2, target);
     sql_bind_text(st, 3, day);
     sql_bind_text(st, 4, stage);
-    rc = sqlite3_step(st);
+    rc = sql_step(st);
     xrc = sqlite3_extended_errcode(db->h);
     sql_done(st);
     if (rc == SQLITE_DONE)

@@ -70,7 +70,7 @@ static int runs_collect(struct db *db, sqlite3_stmt *st, size_t limit, const cha
     size_t cap = 0, len = 0;
     int rc = SQLITE_DONE;
 
-    while ((limit == 0 || len < limit) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((limit == 0 || len < limit) && (rc = sql_step(st)) == SQLITE_ROW) {
         if (sql_grow((void **)&arr, &cap, len, sizeof(*arr), e) != 0 ||
             run_from_row(st, &arr[len++], e) != 0)
             goto fail;

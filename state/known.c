@@ -40,7 +40,7 @@ int db_known_each(struct db *db, const char *kind, db_known_fn fn, void *ctx, st
     if (st == NULL)
         return -1;
     sql_bind_text(st, 1, kind);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
         const char *body = (const char *)sqlite3_column_text(st, 1);
         if (id != NULL && body != NULL && (stop = fn(ctx, id, body)) != 0)

@@ -83,7 +83,7 @@ int db_list_refreshes(struct db *db, size_t limit, struct db_refresh **out, size
     if (st == NULL)
         return -1;
     sql_bind_i64(st, 1, limit ? (int64_t)limit : -1);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
         if (sql_grow((void **)&arr, &cap, len, sizeof(*arr), e) != 0)
             goto fail;
         r = &arr[len++];
@@ -174,7 +174,7 @@ int db_audit_list(struct db *db, size_t limit, struct audit_entry **out, size_t 
     if (st == NULL)
         return -1;
     sql_bind_i64(st, 1, limit ? (int64_t)limit : -1);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
         if (sql_grow((void **)&arr, &cap, len, sizeof(*arr), e) != 0 ||
             audit_from_row(st, &arr[len++], e) != 0)
             goto fail;
@@ -293,7 +293,7 @@ int db_call_list(struct db *db, size_t limit, struct api_call **out, size_t *n, 
     if (st == NULL)
         return -1;
     sql_bind_i64(st, 1, limit ? (int64_t)limit : -1);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
         if (sql_grow((void **)&arr, &cap, len, sizeof(*arr), e) != 0 ||
             call_from_row(st, &arr[len++], e) != 0)
             goto fail;

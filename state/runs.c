@@ -167,7 +167,7 @@ int db_list_pipelines(struct db *db, struct pipeline **out, size_t *n, struct er
     *n = 0;
     if (st == NULL)
         return -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
         if (sql_grow((void **)&arr, &cap, len, sizeof(*arr), e) != 0 ||
             pipeline_from_row(st, &arr[len++], e) != 0)
             goto fail;
@@ -217,7 +217,7 @@ int db_list_transfer_configs(struct db *db, struct transfer_config **out, size_t
     *n = 0;
     if (st == NULL)
         return -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
         if (sql_grow((void **)&arr, &cap, len, sizeof(*arr), e) != 0 ||
             config_from_row(st, &arr[len++], e) != 0)
             goto fail;

@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The first failed bind since the last sql_stmt() on this thread (each thread uses its own
+ * connection); sql_step() reports it rather than running a statement with a NULL parameter. */
+static _Thread_local int bind_failed;
+
 /* The first few words of a statement, for error messages. */
 static void sql_head(const char *sql, char *out, size_t n)
 {
@@ -28,6 +32,7 @@ sqlite3_stmt *sql_stmt(struct db *db, const char *sql, struct err *e)
                 st = db->cache[i].st;
                 sqlite3_reset(st);
                 sqlite3_clear_bindings(st);
+                bind_failed = SQLITE_OK;
                 return st;
             }
         }
@@ -48,6 +53,7 @@ sqlite3_stmt *sql_stmt(struct db *db, const char *sql, struct err *e)
     db->cache[db->n_cache].sql = sql;
     db->cache[db->n_cache].st = st;
     db->n_cache++;
+    bind_failed = SQLITE_OK;
     return st;
 }
 
@@ -75,6 +81,8 @@ int sql_fail(struct db *db, const char *what, struct err *e)
                        "history database %s: %s: %s (another pipetop process holds the write lock;"
                        " try again in a moment)",
                        db->path, what, sqlite3_errmsg(db->h));
+    if ((rc & 0xff) == SQLITE_NOMEM)
+        return err_set(e, ERR_NOMEM, "history database %s: %s: out of memory", db->path, what);
     if ((rc & 0xff) == SQLITE_READONLY)
         return err_set(e, ERR_DB,
                        "history database %s: %s: %s (opened read-only, or no write "
@@ -113,9 +121,14 @@ int sql_release(struct db *db, int ok, struct err *e)
     return -1;
 }
 
+int sql_step(sqlite3_stmt *st)
+{
+    return bind_failed != SQLITE_OK ? bind_failed : sqlite3_step(st);
+}
+
 int sql_step_done(struct db *db, sqlite3_stmt *st, const char *what, struct err *e)
 {
-    int rc = sqlite3_step(st);
+    int rc = sql_step(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         sql_fail(db, what, e);
         sqlite3_reset(st);
@@ -124,16 +137,23 @@ int sql_step_done(struct db *db, sqlite3_stmt *st, const char *what, struct err 
     return 0;
 }
 
+static int bind_result(int rc)
+{
+    if (rc != SQLITE_OK && bind_failed == SQLITE_OK)
+        bind_failed = rc;
+    return rc;
+}
+
 int sql_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (s == NULL)
-        return sqlite3_bind_null(st, i);
-    return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+        return bind_result(sqlite3_bind_null(st, i));
+    return bind_result(sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT));
 }
 
 int sql_bind_i64(sqlite3_stmt *st, int i, int64_t v)
 {
-    return sqlite3_bind_int64(st, i, v);
+    return bind_result(sqlite3_bind_int64(st, i, v));
 }
 
 int sql_col_dup(sqlite3_stmt *st, int col, char **out, struct err *e)

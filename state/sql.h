@@ -50,9 +50,14 @@ int sql_step_done(struct db *db, sqlite3_stmt *st, const char *what, struct err 
 /* ERR_DB (ERR_REFUSED for a constraint, ERR_DB otherwise) with sqlite's message and the path. */
 int sql_fail(struct db *db, const char *what, struct err *e);
 
-/* Binding: NULL text binds SQL NULL. 1-based indexes as sqlite counts them. */
+/* Binding: NULL text binds SQL NULL. 1-based indexes as sqlite counts them. A bind that fails
+ * (out of memory) is remembered until the next sql_stmt(): the statement's sql_step() then fails
+ * with that code instead of running with a missing parameter. */
 int sql_bind_text(sqlite3_stmt *st, int i, const char *s);
 int sql_bind_i64(sqlite3_stmt *st, int i, int64_t v);
+
+/* sqlite3_step(), or the code of a failed bind since the statement was taken from sql_stmt(). */
+int sql_step(sqlite3_stmt *st);
 
 /* The column as a heap copy in *out (NULL for SQL NULL). -1 with ERR_NOMEM. */
 int sql_col_dup(sqlite3_stmt *st, int col, char **out, struct err *e);

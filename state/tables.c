@@ -33,7 +33,7 @@ static int table_put_schema(struct db *db, const char *name, const char *json, c
     if (st == NULL)
         return -1;
     sql_bind_text(st, 1, name);
-    rc = sqlite3_step(st);
+    rc = sql_step(st);
     if (rc == SQLITE_ROW)
         same = strcmp((const char *)sqlite3_column_text(st, 0), hash) == 0;
     sql_done(st);
@@ -181,7 +181,7 @@ int db_list_tables(struct db *db, struct db_table **out, size_t *n, struct err *
     *n = 0;
     if (st == NULL)
         return -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
         if (sql_grow((void **)&arr, &cap, len, sizeof(*arr), e) != 0 ||
             table_from_row(st, &arr[len++], e) != 0)
             goto fail;
@@ -209,7 +209,7 @@ int db_get_table(struct db *db, const char *full_name, struct db_table *out, str
     if (st == NULL)
         return -1;
     sql_bind_text(st, 1, full_name);
-    rc = sqlite3_step(st);
+    rc = sql_step(st);
     if (rc == SQLITE_ROW)
         ret = table_from_row(st, out, e);
     else if (rc == SQLITE_DONE)
@@ -241,7 +241,7 @@ int db_schema_versions(struct db *db, const char *table, struct db_schema_versio
     if (st == NULL)
         return -1;
     sql_bind_text(st, 1, table);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
         if (sql_grow((void **)&arr, &cap, len, sizeof(*arr), e) != 0)
             goto fail;
         v = &arr[len++];
@@ -283,7 +283,7 @@ int db_rowcount_history(struct db *db, const char *table, int64_t since_ms,
         return -1;
     sql_bind_text(st, 1, table);
     sql_bind_i64(st, 2, since_ms);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
         if (sql_grow((void **)&arr, &cap, len, sizeof(*arr), e) != 0)
             goto fail;
         s = &arr[len++];

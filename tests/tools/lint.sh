@@ -16,7 +16,8 @@ check() { # description, pattern, files...
 core=$(ls core/*.[ch] 2>/dev/null)
 state=$(ls state/*.[ch] 2>/dev/null)
 tui=$(ls tui/*.[ch] 2>/dev/null)
-all="$core $state $tui $(ls tests/fakecloud/*.[ch] tests/unit/*.[ch] 2>/dev/null)"
+all="$core $state $tui $(ls tests/fakecloud/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] tests/failalloc/*.[ch] \
+    tests/bench/*.[ch] 2>/dev/null)"
 
 # curses only in tui/, and there only through tui/curses.h
 [ -n "$core$state" ] && check "curses outside tui/" '#include *[<"](n?curses(w)?|ncursesw/[a-z]+)\.h[>"]' $core $state

@@ -1,0 +1,1 @@
+INSERT INTO proj.ds.daily_{run_date} SELECT * FROM "quoted" /* FROM x.y */ WITH w AS (SELECT 1 FROM z.t) SELECT * FROM w
