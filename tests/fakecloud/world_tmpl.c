@@ -175,8 +175,9 @@ int fw_work_from_plan(struct fw_work *wk, const struct fw_plan *p, int64_t creat
         wk->final = FW_CANCELLED;
         break;
     case FW_PLAN_RUNNING:
-        if (wk->start_ms > built_ms)
-            wk->start_ms = wk->created_ms = built_ms - 2 * 60 * 1000;
+        /* "Running now" whatever the time of day the world is built: started two minutes ago,
+         * not at the scheduled time (which may be hours back and would read as STUCK). */
+        wk->start_ms = wk->created_ms = built_ms - 2 * 60 * 1000;
         wk->end_ms = built_ms + 30 * 60 * 1000;
         break;
     case FW_PLAN_STUCK:
