@@ -69,8 +69,8 @@ int action_plan_build(struct action_plan *p, const struct action_world *w, const
                       const char *from, const char *to, int stage, bool all, struct err *e);
 void action_plan_release(struct action_plan *p);
 /* Marks the days whose export cannot be started as refused (PITR window, deleted snapshot, no
- * export time, export_via = lambda), from what the world read and, for Aurora, a fresh
- * DescribeDBClusterSnapshots of the cluster (read-only): before any mutating call. */
+ * export time, no export Lambda for export_via = lambda), from what the world read and, for Aurora,
+ * a fresh DescribeDBClusterSnapshots of the cluster (read-only): before any mutating call. */
 int action_plan_check(struct action_world *w, struct action_plan *p);
 /* For a backfill: days refused only because a stage of theirs is PENDING/RUNNING per the
  * service are skipped instead (never started twice), so the other days can run. */
@@ -82,6 +82,9 @@ int action_plan_refusal(const struct action_plan *p, struct err *e);
 void action_plan_print(const struct action_plan *p, FILE *out);
 /* "export → transfer → query" for the stages that run. */
 void action_plan_stages_str(const struct action_plan *p, char *out, size_t n);
+
+/* The pipeline's config says its export is done by the export Lambda (export_via = lambda). */
+bool action_export_via_lambda(const struct action_world *w, const struct action_plan *p);
 
 /* Builds the start call of stage st for day d (nothing is sent): ExportTableToPointInTime /
  * StartExportTask / Lambda Invoke / startManualRuns, with the signer or bearer prepare set. */

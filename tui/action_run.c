@@ -13,6 +13,7 @@
 #include "core/ddb.h"
 #include "core/dts.h"
 #include "core/gauth.h"
+#include "core/lambda.h"
 #include "core/rds.h"
 #include "state/actions.h"
 #include "tui/gate.h"
@@ -37,12 +38,26 @@ static void sleep_ms(long ms)
         ;
 }
 
+/* How a stage is started: the export by DynamoDB, Aurora or the export Lambda, else DTS. */
+enum via { VIA_DTS = 0, VIA_DDB, VIA_RDS, VIA_LAMBDA };
+
+static enum via via_of(const struct chain *c, enum stage st)
+{
+    if (st != STAGE_EXPORT)
+        return VIA_DTS;
+    if (action_export_via_lambda(c->w, c->p))
+        return VIA_LAMBDA;
+    return c->p->lp->ddb != NULL ? VIA_DDB : VIA_RDS;
+}
+
 static int service_error(struct err *e, enum stage st, bool rds, const char *op,
                          const struct http_response *r, const struct err *he)
 {
     if (r->status < 300)
         return err_set_http(e, he->code ? he->code : ERR_NETWORK, he->http_status, "%s: %s", op,
                             he->msg);
+    if (op != NULL && strcmp(op, "Invoke") == 0)
+        return lambda_error(e, op, r->status, &r->headers, r->body.data, r->body.len);
     if (st != STAGE_EXPORT)
         return dts_error(e, op, r->status, &r->headers, r->body.data, r->body.len);
     if (rds)
@@ -50,15 +65,43 @@ static int service_error(struct err *e, enum stage st, bool rds, const char *op,
     return ddb_error(e, op, r->status, &r->headers, r->body.data, r->body.len);
 }
 
+/* The export the export Lambda's answer says it started for the pipeline's source on day:
+ * a function error (X-Amz-Function-Error) or an export it could not start fails the stage with
+ * the function's words. */
+static int lambda_started(char *id, size_t n, const struct chain *c, const char *day,
+                          const struct http_response *r, struct err *e)
+{
+    const struct link_pipeline *lp = c->p->lp;
+    const char *fn = c->w->s->cfg->aws.export_lambda, *pick = NULL;
+    struct lambda_result res;
+    struct lambda_export_answer a;
+    int rc;
+
+    rc = lambda_read_invoke(&res, fn, r->status, &r->headers, r->body.data, r->body.len, e);
+    lambda_result_release(&res);
+    if (rc != 0 || lambda_parse_export_answer(&a, fn, r->body.data, r->body.len, e) != 0)
+        return -1;
+    rc = lambda_export_pick(&pick, &a, fn, day, lp->ddb ? lp->ddb->table.arn : NULL,
+                            lp->ddb ? lp->ddb->table.name : NULL,
+                            lp->ddb ? NULL : lp->aurora_cluster, e);
+    if (rc == 0)
+        snprintf(id, n, "%s", pick);
+    lambda_export_answer_release(&a);
+    return rc;
+}
+
 /* The id of what a start call started, from its answer. */
-static int started_id(char *id, size_t n, enum stage st, bool rds, const struct http_response *r,
-                      struct err *e)
+static int started_id(char *id, size_t n, const struct chain *c, const char *day, enum stage st,
+                      bool rds, const struct http_response *r, struct err *e)
 {
     struct ddb_export x;
     struct rds_export_task t;
     struct dts_runs runs;
 
-    if (st != STAGE_EXPORT) {
+    if (via_of(c, st) == VIA_LAMBDA) {
+        if (lambda_started(id, n, c, day, r, e) != 0)
+            return -1;
+    } else if (st != STAGE_EXPORT) {
         if (dts_parse_manual_runs(&runs, r->body.data, r->body.len, e) != 0)
             return -1;
         if (runs.n == 0 || runs.v[0].name == NULL) {
@@ -119,7 +162,7 @@ static int start_stage(const struct chain *c, const struct action_day *d, enum s
     fprintf(c->out, "%s %s: %s ...\n", d->day, sn, op);
     if (http_do(c->w->s->http, &req, &resp, &he) != 0)
         service_error(e, st, rds, op, &resp, &he);
-    else if (started_id(id, idn, st, rds, &resp, e) == 0)
+    else if (started_id(id, idn, c, d->day, st, rds, &resp, e) == 0)
         rc = 0;
     snprintf(detail, sizeof(detail), "%s: %s", op, rc == 0 ? id : e->msg);
     gate_audit(c->w->s->db, c->action_id, "outcome", c->verb, name, d->day, sn, c->env,

@@ -34,7 +34,7 @@ static void test_invoke_build(void **state)
     assert_string_equal(req.command,
                         "aws lambda invoke --function-name " FN_ARN
                         " --invocation-type Event --cli-binary-format raw-in-base64-out --payload "
-                        "'{\"mode\": \"backfill\", \"date\": \"2015-08-29\"}' response.json");
+                        "'{\"mode\": \"backfill\", \"date\": \"2015-08-29\"}' out.json");
     http_request_release(&req);
 
     assert_int_equal(lambda_build_invoke(&req, "http://127.0.0.1:4566", "export-trigger", "live",
