@@ -49,7 +49,8 @@ int lambda_error(struct err *e, const char *operation, long status, const struct
  *   {"date":"YYYY-MM-DD","cluster":"CLUSTER"} (an Aurora pipeline)
  * and reads from its answer what it started:
  *   {"statusCode":200,"date":"YYYY-MM-DD","started":[EXPORT ARN | TASK ID |
- *    {"table"|"cluster":NAME,"error":CODE,"message":TEXT}, ...]} */
+ *    {"table"|"cluster":NAME,"error":CODE,"message":TEXT}, ...]}
+ * ("exports" is read where "started" is absent). */
 
 /* The event for day (YYYY-MM-DD) and exactly one of table / cluster, into *out (malloc'd,
  * compact JSON). -1 (ERR_USAGE / ERR_NOMEM) with *out NULL. */

@@ -82,7 +82,8 @@ int lambda_parse_export_answer(struct lambda_export_answer *out, const char *fun
         return -1;
     if (jsonx_int64(o, "statusCode", 0, &sc, &at, e) ||
         jsonx_str(o, "date", 0, &out->date, &at, e) ||
-        jsonx_array(o, "started", 0, &started, &at, e))
+        jsonx_array(o, "started", 0, &started, &at, e) ||
+        (started == NULL && jsonx_array(o, "exports", 0, &started, &at, e)))
         goto out;
     out->status_code = (long)sc;
     if (json_array_size(started) > 0 &&
