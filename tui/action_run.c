@@ -38,18 +38,6 @@ static void sleep_ms(long ms)
         ;
 }
 
-/* How a stage is started: the export by DynamoDB, Aurora or the export Lambda, else DTS. */
-enum via { VIA_DTS = 0, VIA_DDB, VIA_RDS, VIA_LAMBDA };
-
-static enum via via_of(const struct chain *c, enum stage st)
-{
-    if (st != STAGE_EXPORT)
-        return VIA_DTS;
-    if (action_export_via_lambda(c->w, c->p))
-        return VIA_LAMBDA;
-    return c->p->lp->ddb != NULL ? VIA_DDB : VIA_RDS;
-}
-
 static int service_error(struct err *e, enum stage st, bool rds, const char *op,
                          const struct http_response *r, const struct err *he)
 {
@@ -98,7 +86,7 @@ static int started_id(char *id, size_t n, const struct chain *c, const char *day
     struct rds_export_task t;
     struct dts_runs runs;
 
-    if (via_of(c, st) == VIA_LAMBDA) {
+    if (st == STAGE_EXPORT && action_export_via_lambda(c->w, c->p)) {
         if (lambda_started(id, n, c, day, r, e) != 0)
             return -1;
     } else if (st != STAGE_EXPORT) {
