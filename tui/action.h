@@ -48,9 +48,13 @@ struct action_day {
     int attempts[STAGE_COUNT];
     const char *service_id[STAGE_COUNT]; /* of the latest attempt, borrowed from the world */
     int first;                           /* the stage the chain starts at; -1: nothing runs */
-    char why[600];                       /* why nothing runs, or why it is refused */
-    bool refused;                        /* a check said no (why says which) */
-    bool active;                         /* refused: a stage is PENDING/RUNNING per the service */
+    int end;         /* the chain stops before this stage: STAGE_COUNT, or the first stage whose
+                      * scheduled instant that day is still to come (DTS refuses a manual run in
+                      * the future; it runs on its schedule) */
+    char later[160]; /* when end < STAGE_COUNT: "query is not due until 2026-12-08T05:00+09:00" */
+    char why[600];   /* why nothing runs, or why it is refused */
+    bool refused;    /* a check said no (why says which) */
+    bool active;     /* refused: a stage is PENDING/RUNNING per the service */
 };
 
 struct action_plan {

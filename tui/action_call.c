@@ -383,7 +383,7 @@ int action_print_dry_run(struct action_world *w, const struct action_plan *p, FI
                  "refresh's List/Describe/runs.list/tables.get)\n");
     for (size_t i = 0; i < p->n; i++) {
         const struct action_day *d = &p->days[i];
-        for (int st = d->first; d->first >= 0 && st < STAGE_COUNT; st++) {
+        for (int st = d->first; d->first >= 0 && st < d->end; st++) {
             struct http_request req;
             if (!d->exists[st])
                 continue;

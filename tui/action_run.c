@@ -284,7 +284,7 @@ static int run_day(const struct chain *c, const struct action_day *d, const char
     bool resuming = action_step_parse(resume_step, rday, &rst, rid, sizeof(rid)) == 0 &&
                     strcmp(rday, d->day) == 0;
 
-    for (int i = d->first; i < STAGE_COUNT; i++) {
+    for (int i = d->first; i < d->end; i++) {
         enum stage st = (enum stage)i;
         struct err ae = ERR_INIT;
         if (!d->exists[st])
@@ -316,6 +316,9 @@ static int run_day(const struct chain *c, const struct action_day *d, const char
                    stage_name(st), c->env, "failed", e->msg, &ae);
         return -1;
     }
+    if (d->end < STAGE_COUNT)
+        fprintf(c->out, "%s %s: not started: %s (it runs on its schedule)\n", d->day,
+                stage_name((enum stage)d->end), d->later);
     return 0;
 }
 

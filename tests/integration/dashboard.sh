@@ -216,7 +216,7 @@ if [ -n "$FAKECLOUD" ] && [ -x "$FAKECLOUD" ] &&
     # shellcheck disable=SC2046
     start LANG=C.UTF-8 "HOME=$HOME" PIPETOP_TIMEZONE=UTC $(cat "$tmp/demo/envlist") \
         "DASH_DB=$tmp/demo.db" "DASH_ARGS="
-    wait_for "next in" 50 || fail "the first refresh did not finish"
+    wait_for "next in" 300 || fail "the first refresh did not finish within 30 s"
     expect "failing"
     keys : t a b Tab Enter
     expect "voicebox-analytics.raw.users"
@@ -236,7 +236,7 @@ if [ -n "$FAKECLOUD" ] && [ -x "$FAKECLOUD" ] &&
     # shellcheck disable=SC2046
     start LANG=C.UTF-8 "HOME=$HOME" PIPETOP_TIMEZONE=UTC $(cat "$tmp/demo/envlist") \
         "DASH_DB=$tmp/demo.db" "DASH_ARGS=--read-only"
-    wait_for "next in" 50 || fail "the read-only refresh did not finish"
+    wait_for "next in" 300 || fail "the read-only refresh did not finish within 30 s"
     screen | grep -qF "r rerun" && fail "read-only offers the rerun key"
     for v in grid day tables schema; do
         case $v in
