@@ -132,9 +132,11 @@ static void drift_detail(void *ctx, size_t row, struct buf *b)
     if (d->new_attrs > 0) {
         buf_printf(b, "fix: pipetop schema refresh %s --from-export --apply\n", s->table);
         buf_puts(b, "  (adds only the new fields, NULLABLE; asks to confirm; audited)\n");
-    } else {
+    } else if (d->changed > 0) {
         buf_puts(b, "changed types are not patched: the raw table keeps its types; check\n");
         buf_puts(b, "  the export's writer or the flattening query\n");
+    } else {
+        buf_puts(b, "gone attributes stay in the table: loads do not fail on missing fields\n");
     }
 }
 
@@ -245,7 +247,7 @@ static void schema_update(struct view *v)
     db_schema_versions_free(sv, nv);
     if (v->d->db != NULL && db_get_drift(v->d->db, v->arg, &s->drift, &found, &e) != 0)
         dash_msg(v->d, ROLE_BANNER, "drift of %s: %s", v->arg, e.msg);
-    s->has_drift = found && (s->drift.new_attrs > 0 || s->drift.changed > 0);
+    s->has_drift = found && s->drift.n_items > 0;
     if ((s->has_drift && add_drift_rows(s) != 0) ||
         add_rows(s, s->fields, s->nfields, "", 0, v->d->utf8) != 0)
         s->n = 0;
