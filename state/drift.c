@@ -141,8 +141,7 @@ static int get_items(struct db *db, struct db_drift *d, struct err *e)
     return rc;
 }
 
-int db_get_drift(struct db *db, const char *table, struct db_drift *out, bool *found,
-                 struct err *e)
+int db_get_drift(struct db *db, const char *table, struct db_drift *out, bool *found, struct err *e)
 {
     sqlite3_stmt *st = sql_stmt(db, sql_get, e);
     int rc;

@@ -23,7 +23,7 @@ struct db_drift {
     int64_t checked_ms;
     char *export_arn; /* may be NULL */
     int new_attrs, changed, gone;
-    char *detail; /* the diff as printed; may be NULL */
+    char *detail;                /* the diff as printed; may be NULL */
     struct db_drift_item *items; /* db_get_drift only (db_list_drift leaves them NULL) */
     size_t n_items;
 };

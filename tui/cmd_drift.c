@@ -126,8 +126,8 @@ static void print_drift(const struct drift *d, const struct target *x, const cha
 static int store_drift(struct db *db, const struct target *x, const struct drift *d,
                        const char *arn, const char *text, struct err *e)
 {
-    struct db_drift r = {(char *)x->full, clock_now_ms(NULL), (char *)arn, d->n_new,
-                         d->n_changed,    d->n_gone,          (char *)text, NULL, 0};
+    struct db_drift r = {(char *)x->full, clock_now_ms(NULL), (char *)arn, d->n_new, d->n_changed,
+                         d->n_gone,       (char *)text,       NULL,        0};
     int rc;
 
     if (d->n > 0 && (r.items = calloc(d->n, sizeof(*r.items))) == NULL)

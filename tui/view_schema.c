@@ -71,8 +71,11 @@ static void cell(void *ctx, size_t row, size_t col, char *out, size_t n)
             out[0] = '\0';
             break;
         default:
-            snprintf(out, n, "%s%s%s", is_new ? "next load fails: " : gone ? "not in export: " : "",
-                     it->detail ? it->detail : "", it->detail ? "" : is_new ? "new" : "");
+            snprintf(out, n, "%s: %s",
+                     is_new ? "next load fails"
+                     : gone ? "not in export"
+                            : "type",
+                     it->detail ? it->detail : "-");
         }
         return;
     }

@@ -24,7 +24,7 @@ struct tables {
     size_t n;
     char **names;
     char **spark;
-    struct anomaly *anom; /* per table: the latest day's row count judged (core/anomaly.h) */
+    struct anomaly *anom;    /* per table: the latest day's row count judged (core/anomaly.h) */
     struct db_drift *drifts; /* every stored drift check (db_list_drift) */
     size_t n_drifts;
     const struct db_drift **drift; /* per table: its check when it found drift, else NULL */

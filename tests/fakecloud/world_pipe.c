@@ -230,10 +230,9 @@ static long config_add(struct fw_world *w, size_t pi, enum fw_dts_kind kind, int
 static int gen_one(struct fw_gen_ctx *g, json_t *v, size_t pi)
 {
     static const char *const allowed[] = {
-        "name",         "source", "description", "prefix",    "date_template",
-        "transfer",     "query",  "query_style", "raw_table", "mart_table",
-        "work_seconds", "days",   "rerun",       "items",     "items_growth",
-        "columns",      "ignore_unknown_values", NULL};
+        "name",  "source",      "description",  "prefix",     "date_template",         "transfer",
+        "query", "query_style", "raw_table",    "mart_table", "work_seconds",          "days",
+        "rerun", "items",       "items_growth", "columns",    "ignore_unknown_values", NULL};
     struct fw_world *w = g->w;
     struct fw_pipeline *p = FW_PUSH(w, pipelines, n_pipelines, FW_CAP_PIPELINES);
     char where[64], *style = NULL, *prefix = NULL;

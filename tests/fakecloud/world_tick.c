@@ -172,7 +172,8 @@ static json_t *member(json_t *fields, const char *name)
     size_t i;
     json_t *f;
 
-    json_array_foreach(fields, i, f) {
+    json_array_foreach(fields, i, f)
+    {
         const char *n = json_string_value(json_object_get(f, "name"));
         if (n != NULL && strcmp(n, name) == 0)
             return f;
@@ -263,13 +264,13 @@ static void fail_transfer(struct fw_world *w, size_t ri, long files, const char 
     int64_t end = run->work.end_ms;
     char h[33], *text, *job;
 
-    text = fw_printf(
-        "Moving data from Amazon S3 to Google Cloud complete: Moved %ld object(s).", files);
+    text = fw_printf("Moving data from Amazon S3 to Google Cloud complete: Moved %ld object(s).",
+                     files);
     fw_dts_msg_add(w, ri, end - 60000, "INFO", text ? text : "Moved objects.");
     free(text);
     fw_rand_hex(w, h, 32);
-    job = fw_printf("%s:bqts_%.8s-0000-%.4s-%.4s-%.12s", w->project_number, h, h + 8, h + 12,
-                    h + 16);
+    job =
+        fw_printf("%s:bqts_%.8s-0000-%.4s-%.4s-%.12s", w->project_number, h, h + 8, h + 12, h + 16);
     text = fw_printf(
         "Job %s (table %s) failed with error INVALID_ARGUMENT: Error while reading data, error "
         "message: JSON parsing error in row starting at position 0: No such field: %s. File: %s",
@@ -297,9 +298,9 @@ static void apply_transfer(struct fw_world *w, size_t ri)
     const char *fmt = json_string_value(json_object_get(run->params, "file_format"));
     const char *iu = json_string_value(json_object_get(run->params, "ignore_unknown_values"));
     struct fw_pipeline *pl = c->pipeline >= 0 ? &w->pipelines[c->pipeline] : NULL;
-    const struct fw_bq_table *raw =
-        pl && pl->has_transfer && pl->source == FW_SRC_DYNAMODB ? &w->bq_tables[pl->raw_table]
-                                                                : NULL;
+    const struct fw_bq_table *raw = pl && pl->has_transfer && pl->source == FW_SRC_DYNAMODB
+                                        ? &w->bq_tables[pl->raw_table]
+                                        : NULL;
 
     if (path == NULL)
         return;
