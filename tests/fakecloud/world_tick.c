@@ -4,8 +4,8 @@
  * the config's last success, as WRITE_APPEND does) or logs "No new files found", a query run
  * rewrites the mart table. A JSON load with ignore_unknown_values "false" fails, as BigQuery
  * does, when a DynamoDB export file it loads has an attribute (or a type descriptor of one) the
- * raw table's Item RECORD lacks ("No such field: Item.x"); nothing is loaded then and the
- * config's last success stays where it was. Never answers requests itself. */
+ * raw table's Item RECORD lacks (the load job's "No such field: Item.x"); nothing is loaded
+ * then and the config's last success stays where it was. Never answers requests itself. */
 #include "tests/fakecloud/world.h"
 
 #include <fnmatch.h>
@@ -255,10 +255,12 @@ static long load_files(struct fw_world *w, struct fw_dts_run *run, const char *p
     return n;
 }
 
-/* The load job of the run fails on field bad of file key: the run FAILED (INVALID_ARGUMENT)
- * with the job's error as its errorStatus and ERROR log; nothing loaded. */
-static void fail_transfer(struct fw_world *w, size_t ri, long files, const char *bad,
-                          const char *key)
+/* The load job of the run fails on a field of file key that the raw table lacks, as a BigQuery JSON
+ * load with max_bad_records 0 does: the run FAILED (INVALID_ARGUMENT) with the job's error result
+ * as its errorStatus and ERROR log — the summary only ("JSON table encountered too many errors …
+ * Please look into the errors[] collection"): DTS does not pass the per-row error ("No such
+ * field: Item.x") on, which only the load job's errors[] holds. Nothing loaded. */
+static void fail_transfer(struct fw_world *w, size_t ri, long files, const char *key)
 {
     struct fw_dts_run *run = &w->dts_runs[ri];
     int64_t end = run->work.end_ms;
@@ -273,11 +275,12 @@ static void fail_transfer(struct fw_world *w, size_t ri, long files, const char 
         fw_printf("%s:bqts_%.8s-0000-%.4s-%.4s-%.12s", w->project_number, h, h + 8, h + 12, h + 16);
     text = fw_printf(
         "Job %s (table %s) failed with error INVALID_ARGUMENT: Error while reading data, error "
-        "message: JSON parsing error in row starting at position 0: No such field: %s. File: %s",
+        "message: JSON table encountered too many errors, giving up. Rows: 1; errors: 1. Please "
+        "look into the errors[] collection for more details. File: %s",
         job ? job : "?",
-        json_string_value(json_object_get(run->params, "destination_table_name_template")), bad,
+        json_string_value(json_object_get(run->params, "destination_table_name_template")),
         key ? key : "?");
-    fw_dts_msg_add(w, ri, end - 1000, "ERROR", text ? text : "No such field.");
+    fw_dts_msg_add(w, ri, end - 1000, "ERROR", text ? text : "Error while reading data.");
     free(run->work.error_code);
     free(run->work.error_message);
     run->work.error_code = strdup("3"); /* google.rpc INVALID_ARGUMENT */
@@ -308,7 +311,7 @@ static void apply_transfer(struct fw_world *w, size_t ri)
                        fmt && strcmp(fmt, "JSON") == 0 && !(iu && strcmp(iu, "true") == 0), &bad,
                        &bad_key);
     if (bad != NULL) {
-        fail_transfer(w, ri, files, bad, bad_key);
+        fail_transfer(w, ri, files, bad_key);
         free(bad);
         free(bad_key);
         free(path);

@@ -5,12 +5,13 @@
 # users export (by ARN and by s3:// prefix) gives the flattening SQL (key first,
 # TIMESTAMP_SECONDS for created_at, the mart table's descriptions kept), a terraform block and
 # bq JSON; the drifted raw.users table (referral_code only in newer exports) is found, stored
-# and marked DRIFT by `pipetop tables`; a transfer rerun of a drift day fails with the load's
-# "No such field: Item.referral_code" in pipetop's error text; read-only and an unconfirmed
-# --apply are refused and change nothing; --apply --yes sends one tables.patch that keeps every
-# field and adds only Item.referral_code, NULLABLE (the fake's logged request body), audit has
-# intent and outcome; the same rerun then succeeds and the day turns green; a fresh check
-# clears the drift from the database and from `pipetop tables`.
+# and marked DRIFT by `pipetop tables`; a transfer rerun of a drift day fails with BigQuery's
+# JSON load error (which names no field), and pipetop's error text adds the stored drift: the
+# missing referral_code and the command that adds it (before the check: how to find out);
+# read-only and an unconfirmed --apply are refused and change nothing; --apply --yes sends one
+# tables.patch that keeps every field and adds only Item.referral_code, NULLABLE (the fake's
+# logged request body), audit has intent and outcome; the same rerun then succeeds and the day
+# turns green; a fresh check clears the drift from the database and from `pipetop tables`.
 set -u
 PIPETOP=${PIPETOP:-$(pwd)/pipetop}
 FAKECLOUD=${FAKECLOUD:-build/fakecloud}
@@ -91,6 +92,16 @@ assert names["tags"] == ["SS"], names
 assert names["deleted_at"] == ["NULL"], names
 ' "$work/bq.out" || fail "bq-json shape: $(head -c 300 "$work/bq.out")"
 
+# the strict transfer failed on the drift days with BigQuery's load error, which names no field;
+# a rerun before any drift check fails the same way and pipetop says how to find out
+day=$(sqlite3 "$work/history.db" "SELECT max(day) FROM stage_runs WHERE pipeline = 'users'
+      AND stage = 'transfer' AND state = 'FAILED'")
+[ -n "$day" ] || fail "no failed users transfer on the drift days"
+pt 1 rerun0 rerun users --date "$day" --stage transfer --yes
+has rerun0 err 'failed with error INVALID_ARGUMENT: Error while reading data, error message: JSON table encountered too many errors'
+has rerun0 err '`pipetop schema refresh voicebox-analytics.raw.users --from-export` lists them'
+has rerun0 out 'T=FAILED'
+
 # drift: found, stored, marked
 pt 1 drift schema refresh raw.users --from-export
 has drift out '1 new, 0 changed, 0 gone'
@@ -101,14 +112,12 @@ has drift out '+ new      referral_code  S'
 pt 0 tables tables
 grep 'raw.users ' "$work/tables.out" | grep -q 'DRIFT+1' || fail "tables has no DRIFT mark: $(cat "$work/tables.out")"
 
-# the strict transfer failed on the drift days; a rerun before the fix fails the same way
-day=$(sqlite3 "$work/history.db" "SELECT max(day) FROM stage_runs WHERE pipeline = 'users'
-      AND stage = 'transfer' AND state = 'FAILED'")
-[ -n "$day" ] || fail "no failed users transfer on the drift days"
-pt 1 rerun0 rerun users --date "$day" --stage transfer --yes
-has rerun0 err 'No such field: Item.referral_code'
-has rerun0 err 'failed with error INVALID_ARGUMENT'
-has rerun0 out 'T=FAILED'
+# the same rerun, the drift now known: pipetop names the missing field and the fix
+pt 1 rerun1 rerun users --date "$day" --stage transfer --yes
+has rerun1 err 'JSON table encountered too many errors'
+has rerun1 err 'hint: voicebox-analytics.raw.users lacks 1 attribute(s) that the newest export has'
+has rerun1 err ': referral_code; a JSON load fails on them'
+has rerun1 err 'pipetop schema refresh voicebox-analytics.raw.users --from-export --apply'
 
 # day_states DAY: "export transfer query" states of users on DAY in `status --offline`.
 day_states() {
