@@ -127,8 +127,8 @@ static void drift_detail(void *ctx, size_t row, struct buf *b)
 
     (void)row;
     out_time(d->checked_ms, when, sizeof(when));
-    buf_printf(b, "DRIFT found %s: %d new, %d changed, %d gone, in the export\n", when,
-               d->new_attrs, d->changed, d->gone);
+    buf_printf(b, "DRIFT found %s: %d new, %d changed, %d gone; export:\n", when, d->new_attrs,
+               d->changed, d->gone);
     /* the ARN's tail fits 80 columns: "users/export/01796580000000-420c76ec" */
     arn = d->export_arn ? strstr(d->export_arn, ":table/") : NULL;
     buf_printf(b, "  %s\n", arn ? arn + 7 : d->export_arn ? d->export_arn : "(not known)");
