@@ -13,6 +13,7 @@
 #include "state/actions.h"
 #include "state/grid.h"
 #include "tui/action.h"
+#include "tui/drift_hint.h"
 #include "tui/exitcode.h"
 #include "tui/gate.h"
 
@@ -161,8 +162,12 @@ static int execute(struct session *s, const struct rerun_args *ra, struct action
     fflush(stdout);
     if (action_run(w, p, verb, env, id, interrupted ? interrupted->step : NULL, stdout, &res, &e) !=
         0) {
+        char hint[1500];
         fprintf(stderr, "pipetop: %s stopped at %s %s: %s\n", verb, res.failed_day,
                 res.failed_stage >= 0 ? stage_name((enum stage)res.failed_stage) : "?", e.msg);
+        if (res.failed_stage == STAGE_TRANSFER &&
+            drift_hint(s, &p->lp->p, e.msg, hint, sizeof(hint)))
+            fprintf(stderr, "pipetop: hint: %s\n", hint);
         refresh_after(s, p);
         return e.code == ERR_SERVICE ? EXIT_FAILURES : exit_code_for(e.code);
     }

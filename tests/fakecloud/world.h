@@ -334,7 +334,8 @@ struct fw_pipeline {
     int work_seconds;                  /* how long a started export/run takes */
     struct fw_day_plan *days;          /* n_days entries, [0] = oldest day */
     struct fw_plan rerun[FW_N_STAGES]; /* outcome of work started at run time */
-    int query_ddl; /* 1: CREATE OR REPLACE TABLE in the query; 0: destination template */
+    int query_ddl;      /* 1: CREATE OR REPLACE TABLE in the query; 0: destination template */
+    int ignore_unknown; /* the transfer's ignore_unknown_values (scenario; default 1) */
 };
 
 /* ---- the world --------------------------------------------------------------------------------
