@@ -244,6 +244,7 @@ static void describe(struct view *v, struct grid *g, char *out, size_t n)
 {
     size_t p;
     struct gcell *c;
+    const struct db_action *a;
     int k;
 
     if (g->nrows == 0) {
@@ -254,6 +255,7 @@ static void describe(struct view *v, struct grid *g, char *out, size_t n)
     }
     p = g->rows[g->sel];
     c = cell_at(g, p, g->col);
+    a = dash_inflight(v->d, g->names[p], g->days[g->col]);
     k = snprintf(out, n, "%s %s:", g->names[p], g->days[g->col]);
     for (int s = 0; s < STAGE_COUNT && k > 0 && (size_t)k < n; s++) {
         if (c->state[s] < 0)
@@ -264,6 +266,25 @@ static void describe(struct view *v, struct grid *g, char *out, size_t n)
                           run_state_name((enum run_state)c->state[s]),
                           c->attempts[s] > 1 ? " (retried)" : "");
     }
+    if (a != NULL && k > 0 && (size_t)k < n)
+        snprintf(out + k, n - (size_t)k, "  %s action #%lld (a: progress)",
+                 db_action_owner_alive(a) ? "» in flight:" : "interrupted:", (long long)a->id);
+}
+
+/* r: rerun the selected day; R: backfill from the oldest failed or missing day shown before
+ * it, up to it (the plan skips the green days). */
+static void grid_action(struct view *v, struct grid *g, int ch)
+{
+    size_t p = g->rows[g->sel];
+    int from = g->col;
+
+    for (int k = g->ndays - 1; ch == 'R' && k > g->col && from == g->col; k--)
+        for (int s = 0; s < STAGE_COUNT; s++)
+            if (cell_at(g, p, k)->state[s] >= 0 &&
+                run_state_is_failure((enum run_state)cell_at(g, p, k)->state[s]))
+                from = k;
+    dash_action(v->d, ch == 'r' ? ACT_RERUN : ACT_BACKFILL, g->names[p], g->days[from],
+                ch == 'r' ? NULL : g->days[g->col], 0);
 }
 
 static void grid_draw(struct view *v, WINDOW *w, bool focused)
@@ -302,9 +323,12 @@ static void grid_draw(struct view *v, WINDOW *w, bool focused)
                 pos == g->sel   ? ROLE_HEAD
                 : g->failing[p] ? ROLE_FAILED
                                 : ROLE_NONE);
-        for (int k = 0; k < ncols; k++)
+        for (int k = 0; k < ncols; k++) {
             draw_cell(v, w, 1 + i, x0 + k * CELL_W, cell_at(g, p, g->left + k),
                       pos == g->sel && g->left + k == g->col);
+            if (dash_inflight(v->d, g->names[p], g->days[g->left + k]) != NULL)
+                tui_put(w, 1 + i, x0 + k * CELL_W + 3, v->d->utf8 ? "»" : ">", 1, ROLE_ACTIVE);
+        }
     }
     describe(v, g, line, sizeof(line));
     tui_put(w, rows - 1, 0, line, cols, ROLE_NONE);
@@ -391,6 +415,12 @@ static enum key_result grid_key(struct view *v, int ch)
             break;
         snprintf(arg, sizeof(arg), "%s\t%s", g->names[g->rows[g->sel]], g->days[g->col]);
         dash_push(v->d, &day_view, arg);
+        break;
+    case 'r':
+    case 'R':
+        if (g->nrows == 0)
+            return KR_UNHANDLED;
+        grid_action(v, g, ch);
         break;
     case KEY_MOUSE: {
         MEVENT me;
