@@ -22,8 +22,12 @@ static void wrap(WINDOW *w, int *y, int x, const char *text, int width, int max,
     const char *p = text;
 
     for (int i = 0; i < max && *p; i++) {
-        size_t b = tui_fit_bytes(p, width);
+        size_t b = tui_fit_bytes(p, width), sp = b;
         char line[512];
+        while (p[b] != '\0' && p[b] != ' ' && sp > 0 && p[sp - 1] != ' ')
+            sp--; /* break at a space when the line has one */
+        if (p[b] != '\0' && p[b] != ' ' && sp > 0)
+            b = sp;
         if (i == max - 1 && p[b] != '\0')
             b = strlen(p); /* the last row: tui_put cuts it with an ellipsis */
         snprintf(line, sizeof(line), "%.*s", (int)(b < sizeof(line) - 1 ? b : sizeof(line) - 1),
@@ -54,7 +58,7 @@ static void preview(WINDOW *w, int *y, int cols, const char *text, int rows)
         char line[600];
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         if (shown == rows - 1 && total > rows) {
-            snprintf(line, sizeof(line), "... %d more line%s (the plan is in the panel: a)",
+            snprintf(line, sizeof(line), "... %d more line%s",
                      total - shown, total - shown == 1 ? "" : "s");
             tui_put(w, (*y)++, 2, line, cols - 4, ROLE_DIM);
             return;
@@ -73,13 +77,19 @@ static void preview(WINDOW *w, int *y, int cols, const char *text, int rows)
 void dash_dialog_draw(struct dash *d)
 {
     const struct act_job *j = dash_job(d, d->dialog);
-    int cols = COLS - 4 < DIALOG_MAX_W ? COLS - 4 : DIALOG_MAX_W, rows = LINES - 2, y = 1;
-    int top = 1, left = (COLS - cols) / 2, avail;
+    int cols = COLS - 4 < DIALOG_MAX_W ? COLS - 4 : DIALOG_MAX_W, rows, y = 1;
+    int top, left = (COLS - cols) / 2, avail, want = 13;
     char days[64], title[700], line[900];
     WINDOW *w;
 
     if (j == NULL)
         return;
+    for (const char *q = j->preview; q && *q; q++) /* as tall as its content, at most the screen */
+        want += *q == '\n';
+    want += j->state != ACT_CONFIRM && j->why[0] ? 4 : 0;
+    want += j->state == ACT_CONFIRM && typed_needed(j) ? 1 : 0;
+    rows = want < LINES - 2 ? want : LINES - 2;
+    top = (LINES - rows) / 2;
     w = derwin(stdscr, rows, cols, top, left);
     if (w == NULL)
         return;
@@ -102,9 +112,9 @@ void dash_dialog_draw(struct dash *d)
         snprintf(line, sizeof(line), "%s", days);
     field(w, &y, cols, "days", line, 1);
     field(w, &y, cols, "stages", j->stages[0] ? j->stages : "(planning)", 1);
-    field(w, &y, cols, "environment", j->env[0] ? j->env : "(reading)", 2);
+    field(w, &y, cols, "environment", j->env[0] ? j->env : "(reading)", 3);
     y++;
-    avail = rows - y - 4;
+    avail = rows - y - 4 - (j->state == ACT_CONFIRM && typed_needed(j));
     if (j->state == ACT_QUEUED || j->state == ACT_PLANNING) {
         tui_put(w, y++, 2,
                 j->state == ACT_QUEUED ? "queued: another action is running; it is planned next"
@@ -119,9 +129,11 @@ void dash_dialog_draw(struct dash *d)
     }
     y = rows - 3;
     if (j->state == ACT_CONFIRM && typed_needed(j)) {
-        snprintf(line, sizeof(line), "This spans %d days. Type the name '%.300s' to proceed: %.120s_",
-                 j->n_days, j->target, d->typed);
-        tui_put(w, y++, 2, line, cols - 4, ROLE_WARN);
+        snprintf(line, sizeof(line), "This spans %d days: type the name '%.300s' to proceed:",
+                 j->n_days, j->target);
+        tui_put(w, y - 1, 2, line, cols - 4, ROLE_WARN);
+        snprintf(line, sizeof(line), "> %.300s_", d->typed);
+        tui_put(w, y++, 2, line, cols - 4, ROLE_NONE);
         tui_put(w, y, 2, "Enter checks the name   Esc cancels (the default)", cols - 4, ROLE_KEY);
     } else if (j->state == ACT_CONFIRM) {
         tui_put(w, y++, 2, "Proceed? Nothing has been sent yet.", cols - 4, ROLE_WARN);

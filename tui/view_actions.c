@@ -77,12 +77,15 @@ static void row_text(const struct item *it, char *out, size_t n, int *role)
     const struct act_job *j = it->job;
     const struct db_action *a = it->act;
 
+    char days[32];
+
     if (j != NULL) {
         char id[24] = "";
         if (j->action_id > 0)
             snprintf(id, sizeof(id), "#%lld", (long long)j->action_id);
-        snprintf(out, n, "%-6s %-14s %-24s %s%s%-10s %-13s %.400s", id, j->verb, j->target, j->from,
-                 strcmp(j->from, j->to) ? ".." : "", strcmp(j->from, j->to) ? j->to : "",
+        snprintf(days, sizeof(days), "%s%s%s", j->from, strcmp(j->from, j->to) ? ".." : "",
+                 strcmp(j->from, j->to) ? j->to : "");
+        snprintf(out, n, "%-6s %-14s %-20s %-22s %-13s %.400s", id, j->verb, j->target, days,
                  act_state_name(j->state), j->why);
         *role = j->state == ACT_DONE                                   ? ROLE_OK
                 : j->state == ACT_FAILED || j->state == ACT_REFUSED    ? ROLE_FAILED
@@ -91,8 +94,9 @@ static void row_text(const struct item *it, char *out, size_t n, int *role)
         return;
     }
     bool alive = db_action_owner_alive(a);
-    snprintf(out, n, "#%-5lld %-14s %-24s %s..%s %-13s %s", (long long)a->id,
-             db_action_kind_name(a->kind), a->target ? a->target : "", a->day_from, a->day_to,
+    snprintf(days, sizeof(days), "%s..%s", a->day_from, a->day_to);
+    snprintf(out, n, "#%-5lld %-14s %-20s %-22s %-13s %s", (long long)a->id,
+             db_action_kind_name(a->kind), a->target ? a->target : "", days,
              alive ? "in flight" : "INTERRUPTED", a->step ? a->step : "");
     *role = alive ? ROLE_ACTIVE : ROLE_WARN;
 }
@@ -168,7 +172,7 @@ static void actions_draw(struct view *v, WINDOW *w, bool focused)
     list_h = s->n + 1 < (size_t)rows / 3 ? (int)s->n + 1 : rows / 3;
     if (list_h < 2)
         list_h = 2;
-    tui_put(w, 0, 0, "ACTION VERB           TARGET                   DAYS       STATE         WHY",
+    tui_put(w, 0, 0, "ACTION VERB           TARGET               DAYS                   STATE         WHY",
             cols, ROLE_HEAD);
     if (s->n == 0) {
         tui_put(w, 1, 0,
