@@ -135,14 +135,14 @@ static void dash_pop(struct dash *d)
 }
 
 static const struct view_ops *const goto_views[] = {
-    &grid_view,    &tables_view,  &runs_view,  &exports_view,
-    &audit_view,   &history_view, &calls_view, &actions_view,
+    &grid_view,  &tables_view,  &runs_view,  &exports_view,
+    &audit_view, &history_view, &calls_view, &actions_view,
 };
 
 const char *const *dash_command_names(size_t *n)
 {
-    static const char *const names[] = {"grid",  "tables",  "runs", "exports", "audit",
-                                        "history", "calls", "actions", "help", "q"};
+    static const char *const names[] = {"grid",    "tables", "runs",    "exports", "audit",
+                                        "history", "calls",  "actions", "help",    "q"};
     *n = sizeof(names) / sizeof(names[0]);
     return names;
 }

@@ -53,15 +53,15 @@ struct dash {
     int view_top; /* the screen row where the focused view's region starts (mouse clicks) */
 
     /* operator actions (tui/dash_action.c) */
-    struct actor *act;     /* NULL with --offline or when its session cannot be set up */
-    char act_err[512];     /* why there is no action thread */
-    int act_fd;            /* its wake-up pipe; -1 without */
-    struct act_job *jobs;  /* copies, oldest first */
+    struct actor *act;    /* NULL with --offline or when its session cannot be set up */
+    char act_err[512];    /* why there is no action thread */
+    int act_fd;           /* its wake-up pipe; -1 without */
+    struct act_job *jobs; /* copies, oldest first */
     size_t njobs;
     unsigned jobs_gen, jobs_sig;
-    int dialog;            /* the job the confirmation dialog is about; 0: none */
-    char typed[128];       /* the name typed into the dialog (spans beyond 7 days) */
-    bool want_refresh;     /* an action ended: refresh as soon as the engine can */
+    int dialog;                 /* the job the confirmation dialog is about; 0: none */
+    char typed[128];            /* the name typed into the dialog (spans beyond 7 days) */
+    bool want_refresh;          /* an action ended: refresh as soon as the engine can */
     struct db_action *inflight; /* active actions (any process), from the database */
     size_t ninflight;
 };

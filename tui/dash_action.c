@@ -120,8 +120,7 @@ void dash_action_poll(struct dash *d)
 void dash_action(struct dash *d, enum act_kind k, const char *target, const char *from,
                  const char *to, int64_t action_id)
 {
-    static const char *const verbs[] = {"rerun", "backfill", "resume", "abandon",
-                                        "schema refresh"};
+    static const char *const verbs[] = {"rerun", "backfill", "resume", "abandon", "schema refresh"};
     struct err e = ERR_INIT;
     int id;
 
@@ -169,7 +168,8 @@ void dash_action_key(struct dash *d, int ch)
     else if (ch == 's')
         dash_msg(d, ROLE_NONE, "s refreshes a table's schema: select one in :tables or its schema");
     else if (ch == 'r')
-        dash_msg(d, ROLE_NONE, "r reruns a pipeline's day: select a cell in the grid or open a day");
+        dash_msg(d, ROLE_NONE,
+                 "r reruns a pipeline's day: select a cell in the grid or open a day");
     else
         dash_msg(d, ROLE_NONE,
                  "R backfills a pipeline: select the newest day of the range in the grid");
@@ -178,10 +178,9 @@ void dash_action_key(struct dash *d, int ch)
 const struct key_help *dash_action_keys(const struct dash *d, const char *view, size_t *n)
 {
     static const struct key_help grid_w[] = {
-        {"r", "rerun the day", true}, {"R", "backfill up to the day", true}, {"a", "actions", true}};
-    static const struct key_help day_w[] = {{"r", "rerun the day", true},
-                                            {"a", "actions", true}};
-    static const struct key_help table_k[] = {{"s", "refresh schema", true},
+        {"r", "rerun", true}, {"R", "backfill", true}, {"a", "actions", true}};
+    static const struct key_help day_w[] = {{"r", "rerun the day", true}, {"a", "actions", true}};
+    static const struct key_help table_k[] = {{"s", "schema refresh", true},
                                               {"a", "actions", true}};
     static const struct key_help any[] = {{"a", "actions", true}};
     bool ro = d->cfg->general.read_only;
@@ -251,8 +250,8 @@ void dash_strip_draw(struct dash *d, int row)
     snprintf(line, sizeof(line), " %s #%d %s %s%s%s: %s | %s | a: progress", j->verb, j->id,
              j->target, j->from, strcmp(j->from, j->to) != 0 ? ".." : "",
              strcmp(j->from, j->to) != 0 ? j->to : "", act_state_name(j->state), step);
-    role = j->state == ACT_DONE     ? ROLE_OK
-           : j->state == ACT_FAILED ? ROLE_FAILED
+    role = j->state == ACT_DONE           ? ROLE_OK
+           : j->state == ACT_FAILED       ? ROLE_FAILED
            : act_state_is_final(j->state) ? ROLE_WARN
                                           : ROLE_ACTIVE;
     tui_put(stdscr, row, 0, line, COLS, role);

@@ -30,8 +30,7 @@ static void wrap(WINDOW *w, int *y, int x, const char *text, int width, int max,
             b = sp;
         if (i == max - 1 && p[b] != '\0')
             b = strlen(p); /* the last row: tui_put cuts it with an ellipsis */
-        snprintf(line, sizeof(line), "%.*s", (int)(b < sizeof(line) - 1 ? b : sizeof(line) - 1),
-                 p);
+        snprintf(line, sizeof(line), "%.*s", (int)(b < sizeof(line) - 1 ? b : sizeof(line) - 1), p);
         tui_put(w, (*y)++, x, line, width, role);
         p += b;
         while (*p == ' ')
@@ -58,15 +57,15 @@ static void preview(WINDOW *w, int *y, int cols, const char *text, int rows)
         char line[600];
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         if (shown == rows - 1 && total > rows) {
-            snprintf(line, sizeof(line), "... %d more line%s",
-                     total - shown, total - shown == 1 ? "" : "s");
+            snprintf(line, sizeof(line), "... %d more line%s", total - shown,
+                     total - shown == 1 ? "" : "s");
             tui_put(w, (*y)++, 2, line, cols - 4, ROLE_DIM);
             return;
         }
         snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) - 1 ? len : sizeof(line) - 1),
                  p);
         tui_put(w, (*y)++, 2, line, cols - 4,
-                strstr(line, "REFUSED") ? ROLE_FAILED
+                strstr(line, "REFUSED")   ? ROLE_FAILED
                 : strstr(line, "skipped") ? ROLE_DIM
                                           : ROLE_NONE);
         shown++;
@@ -129,8 +128,8 @@ void dash_dialog_draw(struct dash *d)
     }
     y = rows - 3;
     if (j->state == ACT_CONFIRM && typed_needed(j)) {
-        snprintf(line, sizeof(line), "This spans %d days: type the name '%.300s' to proceed:",
-                 j->n_days, j->target);
+        snprintf(line, sizeof(line),
+                 "This spans %d days: type the name '%.300s' to proceed:", j->n_days, j->target);
         tui_put(w, y - 1, 2, line, cols - 4, ROLE_WARN);
         snprintf(line, sizeof(line), "> %.300s_", d->typed);
         tui_put(w, y++, 2, line, cols - 4, ROLE_NONE);
@@ -180,10 +179,12 @@ bool dash_dialog_key(struct dash *d, int ch)
         if (ch == 27) {
             cancel(d, j);
         } else if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
-            if (strcmp(d->typed, j->target) == 0 && actor_confirm(d->act, j->id))
+            if (strcmp(d->typed, j->target) == 0 && actor_confirm(d->act, j->id)) {
                 dash_msg(d, ROLE_ACTIVE, "%s of %s started (a: progress)", j->verb, j->target);
-            else
+                d->dialog = 0; /* the strip and the panel show it from now on */
+            } else {
                 cancel(d, j);
+            }
         } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
             while (len > 0 && ((unsigned char)d->typed[len - 1] & 0xC0) == 0x80)
                 len--;
@@ -197,6 +198,7 @@ bool dash_dialog_key(struct dash *d, int ch)
     if (ch == 'y' || ch == 'Y') {
         if (actor_confirm(d->act, j->id))
             dash_msg(d, ROLE_ACTIVE, "%s of %s started (a: progress)", j->verb, j->target);
+        d->dialog = 0; /* the strip and the panel show it from now on */
     } else if (ch == 27 || ch == 'n' || ch == 'N' || ch == 'q' || ch == '\r' || ch == '\n' ||
                ch == KEY_ENTER) {
         cancel(d, j);

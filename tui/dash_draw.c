@@ -91,11 +91,16 @@ static void draw_hints(struct dash *d, struct view *v)
     move(LINES - 1, 0);
     attrset(tui_attr(ROLE_BAR));
     hline(' ', COLS);
-    for (int pass = 0; pass < 3; pass++) {
-        const struct key_help *k = pass == 0 ? v->ops->keys : pass == 1 ? acts : globals;
+    /* the view's keys, "? help", the action keys, then the other global keys */
+    for (int pass = 0; pass < 4; pass++) {
+        const struct key_help *k = pass == 0   ? v->ops->keys
+                                   : pass == 2 ? acts
+                                   : pass == 1 ? globals
+                                               : globals + 1;
         size_t n = pass == 0   ? v->ops->nkeys
-                   : pass == 1 ? na
-                               : sizeof(globals) / sizeof(globals[0]);
+                   : pass == 1 ? 1
+                   : pass == 2 ? na
+                               : sizeof(globals) / sizeof(globals[0]) - 1;
         for (size_t i = 0; i < n && x < COLS - 4; i++) {
             if (!k[i].hint)
                 continue;

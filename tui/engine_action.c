@@ -22,8 +22,8 @@ static void wake(struct actor *a)
 
 const char *act_state_name(enum act_state s)
 {
-    static const char *const names[] = {"queued",  "planning", "confirm", "running",  "done",
-                                        "FAILED",  "REFUSED",  "nothing to do", "cancelled"};
+    static const char *const names[] = {"queued", "planning", "confirm",       "running",  "done",
+                                        "FAILED", "REFUSED",  "nothing to do", "cancelled"};
     return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
@@ -141,8 +141,7 @@ static void *actor_main(void *arg)
     return NULL;
 }
 
-int actor_start(struct actor **out, const struct config_overrides *ov, int *wake_fd,
-                struct err *e)
+int actor_start(struct actor **out, const struct config_overrides *ov, int *wake_fd, struct err *e)
 {
     struct actor *a = calloc(1, sizeof(*a));
     struct session_options so;
@@ -197,8 +196,7 @@ static void job_free(struct job *j)
 int actor_request(struct actor *a, enum act_kind k, const char *target, const char *from,
                   const char *to, int64_t action_id, struct err *e)
 {
-    static const char *const verbs[] = {"rerun", "backfill", "resume", "abandon",
-                                        "schema refresh"};
+    static const char *const verbs[] = {"rerun", "backfill", "resume", "abandon", "schema refresh"};
     struct job *j = calloc(1, sizeof(*j)), *drop = NULL;
     int id = -1;
 

@@ -39,16 +39,16 @@ struct act_job {
     int id;
     enum act_kind kind;
     enum act_state state;
-    char verb[16];   /* "rerun", "backfill", "resume", "abandon", "schema refresh" */
+    char verb[16];    /* "rerun", "backfill", "resume", "abandon", "schema refresh" */
     char target[512]; /* pipeline or table */
     char from[TIME_DAY_LEN], to[TIME_DAY_LEN]; /* "" for a schema refresh */
     int64_t action_id; /* the persisted action (state/actions.h); 0 before the claim */
     char stages[64];   /* "export → transfer → query" */
     int n_days, n_run;
-    char env[1400];  /* gate_environment() */
-    char why[1200];  /* the refusal or failure, with the service's words */
-    char *preview;   /* action_plan_print's text (or what abandon will do); may be NULL */
-    char *log;       /* the progress, one step a line; may be NULL */
+    char env[1400]; /* gate_environment() */
+    char why[1200]; /* the refusal or failure, with the service's words */
+    char *preview;  /* action_plan_print's text (or what abandon will do); may be NULL */
+    char *log;      /* the progress, one step a line; may be NULL */
     int64_t started_ms, ended_ms;
 };
 
@@ -57,8 +57,7 @@ bool act_state_is_final(enum act_state s);
 
 /* Opens the thread's session (in the caller's thread: no network call) and starts it. wake_fd:
  * the read end of its wake-up pipe (non-blocking). -1 when it cannot. */
-int actor_start(struct actor **out, const struct config_overrides *ov, int *wake_fd,
-                struct err *e);
+int actor_start(struct actor **out, const struct config_overrides *ov, int *wake_fd, struct err *e);
 
 /* Queues a job. target: pipeline (rerun, backfill), table (schema); from/to: the days (to only
  * for a backfill); action_id: the interrupted action to resume or abandon. Returns the job's

@@ -49,12 +49,12 @@ static int in_flight(struct actor *a, struct job *j, struct err *e)
             strcmp(v[i].day_to, j->pub.from) < 0 || strcmp(v[i].day_from, j->pub.to) > 0)
             continue;
         if (db_action_owner_alive(&v[i]))
-            rc = err_set(e, ERR_REFUSED,
-                         "%s refused: action #%lld (%s %s %s..%s) is already in flight in "
-                         "process %ld, at step '%s'; nothing was started",
-                         verb_of(j), (long long)v[i].id, db_action_kind_name(v[i].kind),
-                         v[i].target, v[i].day_from, v[i].day_to, v[i].owner_pid,
-                         v[i].step ? v[i].step : "");
+            rc =
+                err_set(e, ERR_REFUSED,
+                        "%s refused: action #%lld (%s %s %s..%s) is already in flight in "
+                        "process %ld, at step '%s'; nothing was started",
+                        verb_of(j), (long long)v[i].id, db_action_kind_name(v[i].kind), v[i].target,
+                        v[i].day_from, v[i].day_to, v[i].owner_pid, v[i].step ? v[i].step : "");
         else
             rc = err_set(e, ERR_REFUSED,
                          "%s refused: action #%lld (%s %s %s..%s) was interrupted at step '%s'; "
@@ -100,8 +100,8 @@ static void prepare_abandon(struct actor *a, struct job *j)
                "action #%lld: %s %s %s..%s, last step '%s' (process %ld is gone)\n"
                "Abandoning releases its days so they can be rerun; nothing is sent to the clouds "
                "(a stage it started goes on there).\n",
-               (long long)j->old.id, db_action_kind_name(j->old.kind), j->pub.target,
-               j->pub.from, j->pub.to, j->old.step ? j->old.step : "", j->old.owner_pid);
+               (long long)j->old.id, db_action_kind_name(j->old.kind), j->pub.target, j->pub.from,
+               j->pub.to, j->old.step ? j->old.step : "", j->old.owner_pid);
     j->pub.n_days = 1;
     snprintf(j->pub.env, sizeof(j->pub.env), "local history database");
     pthread_mutex_unlock(&a->mu);

@@ -143,13 +143,15 @@ int schema_refresh_one(struct session *s, const char *name, FILE *out, struct er
     gate_audit(s->db, 0, "outcome", "schema-refresh", full, NULL, NULL, env,
                rc == 0 ? "ok" : "failed", detail, &ae);
     if (rc == 0) {
-        fprintf(out, "%s: %lld rows, %zu top-level fields; %s\n", full, (long long)m.num_rows, m.n_fields,
-               n_old == 0 && added ? "first schema version recorded"
-               : added             ? "NEW schema version recorded"
-                                   : "schema unchanged");
+        fprintf(out, "%s: %lld rows, %zu top-level fields; %s\n", full, (long long)m.num_rows,
+                m.n_fields,
+                n_old == 0 && added ? "first schema version recorded"
+                : added             ? "NEW schema version recorded"
+                                    : "schema unchanged");
         if (n_old > 0 && added)
-            fprintf(out, "difference from the previous version (%d added, %d removed, %d changed):\n%s",
-                   c.added, c.removed, c.changed, buf_cstr(&diff));
+            fprintf(out,
+                    "difference from the previous version (%d added, %d removed, %d changed):\n%s",
+                    c.added, c.removed, c.changed, buf_cstr(&diff));
     }
     buf_release(&diff);
     schema_fields_free(old, n_old);

@@ -87,10 +87,10 @@ static void row_text(const struct item *it, char *out, size_t n, int *role)
                  strcmp(j->from, j->to) ? j->to : "");
         snprintf(out, n, "%-6s %-14s %-20s %-22s %-13s %.400s", id, j->verb, j->target, days,
                  act_state_name(j->state), j->why);
-        *role = j->state == ACT_DONE                                   ? ROLE_OK
-                : j->state == ACT_FAILED || j->state == ACT_REFUSED    ? ROLE_FAILED
+        *role = j->state == ACT_DONE                                  ? ROLE_OK
+                : j->state == ACT_FAILED || j->state == ACT_REFUSED   ? ROLE_FAILED
                 : j->state == ACT_RUNNING || j->state == ACT_PLANNING ? ROLE_ACTIVE
-                                                                       : ROLE_NONE;
+                                                                      : ROLE_NONE;
         return;
     }
     bool alive = db_action_owner_alive(a);
@@ -117,7 +117,7 @@ static void tail(WINDOW *w, int y, int rows, int cols, const char *text)
         if (i >= skip) {
             snprintf(line, sizeof(line), "%.*s", (int)(len < 699 ? len : 699), p);
             tui_put(w, y++, 1, line, cols - 1,
-                    strstr(line, "FAILED") || strstr(line, "failed") ? ROLE_FAILED
+                    strstr(line, "FAILED") || strstr(line, "failed")         ? ROLE_FAILED
                     : strstr(line, "SUCCEEDED") || strstr(line, "COMPLETED") ? ROLE_OK
                                                                              : ROLE_NONE);
             if (--rows == 0)
@@ -134,7 +134,8 @@ static void detail(struct view *v, const struct item *it, WINDOW *w, int y, int 
     if (it->act != NULL) {
         const struct db_action *a = it->act;
         time_format_local(a->updated_ms, when, sizeof(when));
-        snprintf(line, sizeof(line), "action #%lld %s %s %s..%s, process %ld on %s; last step '%s' (%s)",
+        snprintf(line, sizeof(line),
+                 "action #%lld %s %s %s..%s, process %ld on %s; last step '%s' (%s)",
                  (long long)a->id, db_action_kind_name(a->kind), a->target ? a->target : "",
                  a->day_from, a->day_to, a->owner_pid, a->owner_host ? a->owner_host : "?",
                  a->step ? a->step : "", when);
@@ -172,7 +173,8 @@ static void actions_draw(struct view *v, WINDOW *w, bool focused)
     list_h = s->n + 1 < (size_t)rows / 3 ? (int)s->n + 1 : rows / 3;
     if (list_h < 2)
         list_h = 2;
-    tui_put(w, 0, 0, "ACTION VERB           TARGET               DAYS                   STATE         WHY",
+    tui_put(w, 0, 0,
+            "ACTION VERB           TARGET               DAYS                   STATE         WHY",
             cols, ROLE_HEAD);
     if (s->n == 0) {
         tui_put(w, 1, 0,

@@ -49,7 +49,7 @@ static const struct key_help grid_keys[] = {
     {"Home/End", "first/last pipeline", false},
     {"o", "sort: name / failures first", false},
     {"O", "reverse the sort", false},
-    {"f", "failures only", true},
+    {"f", "failures only", false},
 };
 
 static struct gcell *cell_at(struct grid *g, size_t p, int day)

@@ -12,7 +12,8 @@ set -u
 . tests/integration/actions_lib.inc
 : "${PIPETOP:?set PIPETOP to the pipetop binary}"
 command -v tmux >/dev/null || die "tmux is needed"
-T="tmux -L pipetop-dashact-$$"
+tn=0
+T="tmux -L pipetop-dashact-$$-$tn"
 tcleanup() {
     $T kill-server 2>/dev/null
     cleanup
@@ -40,6 +41,8 @@ keys() { $T send-keys -t dash "$@"; }
 # dash COLSxLINES: the dashboard on the fake cloud in a fresh pane; its pid in $dir/pid.
 dash() {
     $T kill-server 2>/dev/null
+    tn=$((tn + 1))
+    T="tmux -L pipetop-dashact-$$-$tn" # a fresh server: a dying one may still hold the old socket
     cat >"$dir/run.sh" <<SH
 #!/bin/sh
 . "$dir/env.sh"
@@ -60,7 +63,7 @@ n_mut() { mutating | wc -l; }
 start dash ""
 d4=$(day -4)
 dash 80x24
-expect "r rerun the day" # writable: the action keys are offered
+expect "? help  r rerun  R backfill  a actions" # writable: the action keys are offered
 keys / u s e r s Enter n
 expect "users $d4:"
 keys r
@@ -130,7 +133,7 @@ expect "usage_events $d6:"
 keys r
 expect "Confirm: rerun usage_events" 100
 keys y
-wait_for "query: transferConfigs.startManualRuns" 100 || tfail "the query was not started"
+wait_for "query: RUNNING" 100 || tfail "the query was not started"
 kill -KILL "$(cat "$dir/pid")"
 expect "EXIT=137"
 [ "$(n_mut)" -eq 4 ] || fail "before the kill: $(mutating)"
