@@ -235,7 +235,12 @@ static void global_key(struct dash *d, int ch)
     case 27: /* Esc */
         if (d->depth > 1)
             dash_pop(d);
-        else if (ch == 'q')
+        else if (ch == 'q' && dash_action_running(d) && !d->quit_asked) {
+            d->quit_asked = true;
+            dash_msg(d, ROLE_WARN,
+                     "an action is running: quitting leaves it interrupted (to be "
+                     "resumed at the next start); q again quits");
+        } else if (ch == 'q')
             d->quit = true;
         break;
     case '?':
@@ -291,6 +296,8 @@ void dash_key(struct dash *d, int ch)
     }
     if (ch != KEY_RESIZE && ch != KEY_MOUSE)
         d->msg[0] = '\0';
+    if (ch != 'q' && ch != KEY_RESIZE && ch != KEY_MOUSE)
+        d->quit_asked = false;
     r = top->ops->key(top, ch);
     if (r == KR_CLOSE && d->depth > 1)
         dash_pop(d);

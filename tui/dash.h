@@ -62,6 +62,7 @@ struct dash {
     int dialog;                 /* the job the confirmation dialog is about; 0: none */
     char typed[128];            /* the name typed into the dialog (spans beyond 7 days) */
     bool want_refresh;          /* an action ended: refresh as soon as the engine can */
+    bool quit_asked;            /* q with an action running: the next q quits */
     struct db_action *inflight; /* active actions (any process), from the database */
     size_t ninflight;
 };

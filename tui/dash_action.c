@@ -201,6 +201,14 @@ const struct key_help *dash_action_keys(const struct dash *d, const char *view, 
     return any;
 }
 
+bool dash_action_running(const struct dash *d)
+{
+    for (size_t i = 0; i < d->njobs; i++)
+        if (d->jobs[i].state == ACT_RUNNING)
+            return true;
+    return false;
+}
+
 static const struct act_job *strip_job(const struct dash *d)
 {
     const struct act_job *best = NULL;

@@ -27,6 +27,7 @@ void dash_inflight_load(struct dash *d);
 void dash_action_key(struct dash *d, int ch); /* r R s a on a view that left them unhandled */
 bool dash_dialog_key(struct dash *d, int ch); /* true: the open dialog took the key */
 void dash_dialog_draw(struct dash *d);
+bool dash_action_running(const struct dash *d);
 int dash_strip_lines(const struct dash *d); /* rows the progress strip needs (0 or 1) */
 void dash_strip_draw(struct dash *d, int row);
 

@@ -7,7 +7,8 @@
 # show the steps and survive switching views; the day turns green after the refresh. A backfill
 # beyond 7 days needs the pipeline's name typed (a wrong one cancels); s in :tables refreshes a
 # schema (a read). An action killed (SIGKILL) mid-chain is named at the next start and resumed
-# from the panel without starting its stage again. Also at 160x48.
+# from the panel without starting its stage again (q while it runs asks first). A refusal (PITR
+# window) is shown with its reason and sends nothing. Also at 160x48.
 set -u
 . tests/integration/actions_lib.inc
 : "${PIPETOP:?set PIPETOP to the pipetop binary}"
@@ -134,6 +135,8 @@ keys r
 expect "Confirm: rerun usage_events" 100
 keys y
 wait_for "query: RUNNING" 100 || tfail "the query was not started"
+keys q # quitting while an action runs asks for a second q (it would be left interrupted)
+expect "an action is running: quitting leaves it interrupted"
 kill -KILL "$(cat "$dir/pid")"
 expect "EXIT=137"
 [ "$(n_mut)" -eq 4 ] || fail "before the kill: $(mutating)"
@@ -149,6 +152,23 @@ expect "resuming: waiting for"
 [ "$(n_mut)" -eq 4 ] || fail "resuming started the query again: $(mutating)"
 [ "$(sqlite3 "$PIPETOP_DB" "SELECT status FROM actions WHERE id = 2")" = done ] ||
     fail "the resumed action is not done"
+keys : q Enter
+expect "EXIT=0"
+
+# a refusal (the day is outside the table's PITR window) is shown with its reason; nothing is sent
+start refuse "w['dynamodb']['tables'][0]['pitr_days'] = 3"
+dash 80x24
+keys / u s e r s Enter n
+expect "users $d4:"
+keys r
+expect "outside table users's PITR window" 100
+expect "Nothing was sent."
+keys Enter
+absent_dialog() { screen | grep -qF "Action: rerun users" && tfail "the refusal did not close"; }
+absent_dialog
+keys a
+expect "REFUSED"
+[ "$(n_mut)" -eq 0 ] || fail "a refused rerun made mutating calls: $(mutating)"
 keys : q Enter
 expect "EXIT=0"
 
