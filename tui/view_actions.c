@@ -130,6 +130,7 @@ static void tail(WINDOW *w, int y, int rows, int cols, const char *text)
 static void detail(struct view *v, const struct item *it, WINDOW *w, int y, int rows, int cols)
 {
     char line[1600], when[40];
+    int list_end = y;
 
     if (it->act != NULL) {
         const struct db_action *a = it->act;
@@ -154,8 +155,14 @@ static void detail(struct view *v, const struct item *it, WINDOW *w, int y, int 
     snprintf(line, sizeof(line), "%s %s %s%s%s: %s%s%.900s", j->verb, j->target, j->from,
              strcmp(j->from, j->to) ? ".." : "", strcmp(j->from, j->to) ? j->to : "",
              act_state_name(j->state), j->why[0] ? " — " : "", j->why);
-    tui_put(w, y++, 0, line, cols,
-            j->state == ACT_FAILED || j->state == ACT_REFUSED ? ROLE_FAILED : ROLE_HEAD);
+    for (const char *p = line; *p && rows > 1 && y < list_end + 4; rows--) { /* wrapped */
+        size_t b = tui_fit_bytes(p, cols);
+        char part[700];
+        snprintf(part, sizeof(part), "%.*s", (int)(b < sizeof(part) - 1 ? b : sizeof(part) - 1), p);
+        tui_put(w, y++, 0, part, cols,
+                j->state == ACT_FAILED || j->state == ACT_REFUSED ? ROLE_FAILED : ROLE_HEAD);
+        p += b;
+    }
     if (j->log != NULL)
         tail(w, y, rows - 1, cols, j->log);
     else if (j->preview != NULL)

@@ -6,7 +6,8 @@
 # transfer's startManualRuns, then the query's, in order; the progress strip and the panel (a)
 # show the steps and survive switching views; the day turns green after the refresh. A backfill
 # beyond 7 days needs the pipeline's name typed (a wrong one cancels); s in :tables refreshes a
-# schema (a read). An action killed (SIGKILL) mid-chain is named at the next start and resumed
+# schema (a read); the same day from the command line meanwhile is refused; a failure injected
+# at the transfer (Japanese error text) stops the chain and shows. An action killed (SIGKILL) mid-chain is named at the next start and resumed
 # from the panel without starting its stage again (q while it runs asks first). A refusal (PITR
 # window) is shown with its reason and sends nothing. Also at 160x48.
 set -u
@@ -86,6 +87,9 @@ keys r
 expect "Confirm: rerun users" 100
 keys y
 expect "rerun #" 50 # the progress strip
+# meanwhile the same day from the command line is refused (the database claim): never twice
+pt 5 cli_race rerun users --date "$d4" --yes
+has cli_race.err "is running in process"
 wait_for "every stage SUCCEEDED" 300 || tfail "the rerun did not finish in 30 s"
 ops=$(mutating | awk '{print $1}' | tr '\n' ' ')
 [ "$ops" = "ExportTableToPointInTime transferConfigs.startManualRuns transferConfigs.startManualRuns " ] ||
@@ -164,11 +168,33 @@ keys r
 expect "outside table users's PITR window" 100
 expect "Nothing was sent."
 keys Enter
-absent_dialog() { screen | grep -qF "Action: rerun users" && tfail "the refusal did not close"; }
-absent_dialog
+i=0
+while screen | grep -qF "Action: rerun users"; do
+    i=$((i + 1))
+    [ $i -ge 30 ] && { tfail "Enter did not close the refusal"; break; }
+    sleep 0.1
+done
 keys a
 expect "REFUSED"
 [ "$(n_mut)" -eq 0 ] || fail "a refused rerun made mutating calls: $(mutating)"
+keys : q Enter
+expect "EXIT=0"
+
+# a failure injected at the transfer (the service's words in Japanese): the chain stops there,
+# the strip and the panel name the stage and the error, cut to the 80 columns by display width
+start fail "w['pipelines'][0]['rerun'] = {'transfer': 'FAILED:INTERNAL:転送ジョブが失敗しました（宛先テーブルへの書き込み権限がありません）'}"
+dash 80x24
+keys / u s e r s Enter n r
+expect "Confirm: rerun users" 100
+keys y
+wait_for "FAILED | stopped at $d4 transfer" 300 || tfail "the strip does not show the failure"
+expect "rerun of users stopped at $d4 transfer"
+keys a
+expect "転送ジョブが失敗しました"
+[ "$(screen | grep -c "転送ジョブ")" -ge 1 ] || tfail "the panel lacks the service's error"
+ops=$(mutating | awk '{print $1}' | tr '\n' ' ')
+[ "$ops" = "ExportTableToPointInTime transferConfigs.startManualRuns " ] ||
+    fail "a failed transfer should stop the chain; calls: '$ops'"
 keys : q Enter
 expect "EXIT=0"
 
