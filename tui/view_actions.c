@@ -1,5 +1,5 @@
 /* tui/view_actions.c: `a` / `:actions` — the progress panel: this dashboard's actions (newest
- * first: queued, planning, running, finished, with the service's error on failure) and the
+ * first: queued, planning, running, finished, with the service's error on failure) after the
  * active actions of other processes or interrupted ones from the history database; below, the
  * selected one step by step. u resumes an interrupted action, x abandons it — both through the
  * confirmation dialog and the action thread. The jobs live in the thread, so the panel shows
@@ -59,15 +59,16 @@ static void build(struct view *v, struct actions *s)
     s->items = calloc(d->njobs + d->ninflight + 1, sizeof(*s->items));
     if (s->items == NULL)
         return;
-    for (size_t i = d->njobs; i-- > 0;)
-        s->items[s->n++].job = &d->jobs[i];
-    for (size_t i = 0; i < d->ninflight; i++) {
+    for (size_t i = 0; i < d->ninflight; i++) { /* first: they may need an answer */
         bool mine = false;
         for (size_t k = 0; k < d->njobs; k++)
-            mine |= d->jobs[k].action_id == d->inflight[i].id;
+            mine |=
+                d->jobs[k].action_id == d->inflight[i].id && !act_state_is_final(d->jobs[k].state);
         if (!mine)
             s->items[s->n++].act = &d->inflight[i];
     }
+    for (size_t i = d->njobs; i-- > 0;)
+        s->items[s->n++].job = &d->jobs[i];
     if (s->sel >= s->n)
         s->sel = s->n > 0 ? s->n - 1 : 0;
 }

@@ -148,6 +148,11 @@ dash 80x24
 expect "1 interrupted action (#2 rerun usage_events $d6..$d6"
 keys a
 expect "INTERRUPTED"
+keys x # abandon asks first (Cancel the default); Esc keeps the action
+expect "Confirm: abandon usage_events" 100
+expect "Abandoning releases its days"
+keys Escape
+expect "abandon of usage_events cancelled; nothing was sent"
 keys u
 expect "Confirm: resume usage_events" 100
 keys y
