@@ -329,24 +329,6 @@ static void curses_stop(void)
     }
 }
 
-/* At start: actions interrupted by a crash or exit are named, with where to resume them. */
-static void interrupted_msg(struct dash *d)
-{
-    size_t n = 0;
-    const struct db_action *first = NULL;
-
-    for (size_t i = 0; i < d->ninflight; i++)
-        if (!db_action_owner_alive(&d->inflight[i]) && n++ == 0)
-            first = &d->inflight[i];
-    if (n > 0)
-        dash_msg(d, ROLE_WARN,
-                 "%zu interrupted action%s (#%lld %s %s %s..%s at '%s'): press a to resume or "
-                 "abandon",
-                 n, n == 1 ? "" : "s", (long long)first->id, db_action_kind_name(first->kind),
-                 first->target ? first->target : "", first->day_from, first->day_to,
-                 first->step ? first->step : "");
-}
-
 static void loop(struct dash *d)
 {
     struct pollfd fds[3] = {
@@ -417,7 +399,7 @@ int dash_run(struct config *cfg, const char *db_file, const struct config_overri
     } else {
         if (d->db == NULL)
             dash_msg(d, ROLE_WARN, "no history yet in %s: the first refresh is running", db_file);
-        interrupted_msg(d);
+        dash_interrupted_msg(d);
         loop(d);
     }
     while (d->depth > 0)

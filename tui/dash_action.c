@@ -57,6 +57,24 @@ const struct db_action *dash_inflight(const struct dash *d, const char *pipeline
     return NULL;
 }
 
+/* At start: actions interrupted by a crash or exit are named, with where to resume them. */
+void dash_interrupted_msg(struct dash *d)
+{
+    size_t n = 0;
+    const struct db_action *first = NULL;
+
+    for (size_t i = 0; i < d->ninflight; i++)
+        if (!db_action_owner_alive(&d->inflight[i]) && n++ == 0)
+            first = &d->inflight[i];
+    if (n > 0)
+        dash_msg(d, ROLE_WARN,
+                 "%zu interrupted action%s (#%lld %s %s %s..%s at '%s'): press a to resume or "
+                 "abandon",
+                 n, n == 1 ? "" : "s", (long long)first->id, db_action_kind_name(first->kind),
+                 first->target ? first->target : "", first->day_from, first->day_to,
+                 first->step ? first->step : "");
+}
+
 const struct act_job *dash_job(const struct dash *d, int id)
 {
     for (size_t i = 0; i < d->njobs; i++)

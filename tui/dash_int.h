@@ -24,6 +24,7 @@ void dash_action_start(struct dash *d, const struct config_overrides *ov);
 void dash_action_stop(struct dash *d, bool *stopped);
 void dash_action_poll(struct dash *d);
 void dash_inflight_load(struct dash *d);
+void dash_interrupted_msg(struct dash *d);    /* at start: name the interrupted actions */
 void dash_action_key(struct dash *d, int ch); /* r R s a on a view that left them unhandled */
 bool dash_dialog_key(struct dash *d, int ch); /* true: the open dialog took the key */
 void dash_dialog_draw(struct dash *d);
