@@ -273,6 +273,11 @@ static void schema_draw(struct view *v, WINDOW *w, bool focused)
 static enum key_result schema_key(struct view *v, int ch)
 {
     struct schema *s = v->priv;
+
+    if (ch == 's') {
+        dash_action(v->d, ACT_SCHEMA, v->arg, NULL, NULL, 0);
+        return KR_HANDLED;
+    }
     return lv_key(&s->lv, v->d, ch);
 }
 

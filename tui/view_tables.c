@@ -267,6 +267,10 @@ static enum key_result tables_key(struct view *v, int ch)
         dash_push(v->d, &schema_view, s->names[r]);
         return KR_HANDLED;
     }
+    if (ch == 's' && r != (size_t)-1) {
+        dash_action(v->d, ACT_SCHEMA, s->names[r], NULL, NULL, 0);
+        return KR_HANDLED;
+    }
     return lv_key(&s->lv, v->d, ch);
 }
 
