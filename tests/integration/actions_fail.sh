@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/integration/actions_fail.sh: `pipetop rerun` when things go wrong, against the fake
 # cloud: a failure injected at the transfer stops the chain there (no query started; exit 1;
-# the audit log says failed); two reruns of the same day started together make one set of
+# the audit log says failed); with DTS unreadable nothing is planned (exit 4); two reruns of the same day started together make one set of
 # calls (the second is refused, naming the running action); a rerun killed with SIGKILL between
 # two stages is shown at the next start and resumed without repeating the finished stage.
 set -u
@@ -19,6 +19,17 @@ pt 0 audit audit --json
 has audit.out '"failed"'
 has audit.out "Transfer run failed"
 [ "$(sqlite3 "$PIPETOP_DB" "SELECT status FROM actions")" = failed ] || fail "action not failed"
+
+# DTS unreadable (every call reset): the rerun cannot know whether a run is already going, so it
+# plans nothing, names what it could not read, exits 4 and makes no mutating call (chaos test
+# finding: it said "no pipeline 'users' was found" and exited 2).
+start gap ""
+curl -s -o /dev/null -d '{"dts": {"reset_rate": 1}}' "$FAKECLOUD_URL/_fake/faults" ||
+    fail "could not set faults"
+pt 4 gap rerun users --date "$d4" --yes
+has gap.err "could not read dts transferConfigs.list"
+has gap.err "nothing was planned or started"
+[ -z "$(mutating)" ] || fail "a rerun with DTS unreadable made mutating calls: $(mutating)"
 
 # Two reruns of the same day at the same moment: one set of calls.
 start race ""
