@@ -19,7 +19,8 @@
 
 #define RETRY_AFTER_LIMIT_MS 60000 /* a longer Retry-After fails the call instead of waiting */
 #define CONNECT_ATTEMPTS 3         /* "could not connect" is retried at most this often */
-#define MAYBE_DONE " (not repeated: the service may have carried it out; check before starting it again)"
+#define MAYBE_DONE                                                                                 \
+    " (not repeated: the service may have carried it out; check before starting it again)"
 #define EASY_POOL 16
 
 struct call {

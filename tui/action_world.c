@@ -81,8 +81,8 @@ int action_world_load(struct action_world *w, struct session *s, const char *fro
         if (strncmp(g->what, "bigquery ", 9) == 0)
             continue;
         *e = g->err;
-        err_prefix(e, "could not read %s, so nothing was planned or started (try again): ",
-                   g->what);
+        err_prefix(e,
+                   "could not read %s, so nothing was planned or started (try again): ", g->what);
         return -1;
     }
     days_opts_init(&o, s->cfg, &w->res.snap, w->res.snap.taken_ms);

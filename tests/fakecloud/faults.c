@@ -133,9 +133,8 @@ static json_t *one_json(const struct fc_faults *f)
                      (json_int_t)f->latency_ms, "throttle_rate", f->throttle_rate, "error_5xx_rate",
                      f->error_5xx_rate, "reset_rate", f->reset_rate, "truncate_rate",
                      f->truncate_rate, "stall_ms", (json_int_t)f->stall_ms, "stall_rate",
-                     f->stall_rate, "retry_after_s",
-                     (json_int_t)f->retry_after_s, "max_faults", (json_int_t)f->max_faults,
-                     "faults_done", (json_int_t)f->faults_done);
+                     f->stall_rate, "retry_after_s", (json_int_t)f->retry_after_s, "max_faults",
+                     (json_int_t)f->max_faults, "faults_done", (json_int_t)f->faults_done);
 }
 
 json_t *fc_faults_json(struct fakecloud *fc)

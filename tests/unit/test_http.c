@@ -386,9 +386,9 @@ static int get_once(struct http_client *c, struct http_response *resp, struct er
 
 static void test_not_idempotent(void **state)
 {
-    static const char *const ambiguous[] = {
-        "{\"fake\":{\"truncate_rate\":1}}", "{\"fake\":{\"reset_rate\":1}}",
-        "{\"fake\":{\"error_5xx_rate\":1}}"};
+    static const char *const ambiguous[] = {"{\"fake\":{\"truncate_rate\":1}}",
+                                            "{\"fake\":{\"reset_rate\":1}}",
+                                            "{\"fake\":{\"error_5xx_rate\":1}}"};
     struct calls k = {0};
     struct http_client *c = client(&k, 4);
     struct http_response resp;
