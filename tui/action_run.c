@@ -99,7 +99,7 @@ static int start_stage(const struct chain *c, const struct action_day *d, enum s
     bool rds = st == STAGE_EXPORT && c->p->lp->ddb == NULL;
     const char *sn = stage_name(st), *name = c->p->lp->p.name;
     char op[64], detail[4096];
-    int rc = -1;
+    int rc = -1, once;
 
     memset(&resp, 0, sizeof(resp));
     /* Belt and braces: read-only is refused by the gate before; never let a call through. */
@@ -117,9 +117,14 @@ static int start_stage(const struct chain *c, const struct action_day *d, enum s
         return -1;
     }
     fprintf(c->out, "%s %s: %s ...\n", d->day, sn, op);
-    if (http_do(c->w->s->http, &req, &resp, &he) != 0)
+    once = req.not_idempotent; /* http_do takes req's contents */
+    if (http_do(c->w->s->http, &req, &resp, &he) != 0) {
         service_error(e, st, rds, op, &resp, &he);
-    else if (started_id(id, idn, st, rds, &resp, e) == 0)
+        if (once && resp.status >= 500) /* as the engine says after a cut answer */
+            snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
+                     " (not repeated: the service may have carried it out; check before "
+                     "starting it again)");
+    } else if (started_id(id, idn, st, rds, &resp, e) == 0)
         rc = 0;
     snprintf(detail, sizeof(detail), "%s: %s", op, rc == 0 ? id : e->msg);
     gate_audit(c->w->s->db, c->action_id, "outcome", c->verb, name, d->day, sn, c->env,

@@ -164,7 +164,11 @@ static int execute(struct session *s, const struct rerun_args *ra, struct action
         fprintf(stderr, "pipetop: %s stopped at %s %s: %s\n", verb, res.failed_day,
                 res.failed_stage >= 0 ? stage_name((enum stage)res.failed_stage) : "?", e.msg);
         refresh_after(s, p);
-        return e.code == ERR_SERVICE ? EXIT_FAILURES : exit_code_for(e.code);
+        /* a stage that failed, or a start the service refused: 1; unreachable, 5xx or
+         * throttled past the retries: 4, as elsewhere */
+        return e.code == ERR_SERVICE && e.http_status < 500 && e.http_status != 429
+                   ? EXIT_FAILURES
+                   : exit_code_for(e.code);
     }
     printf("%s of %s: every stage SUCCEEDED (%d started)\n", verb, ra->pipeline, res.started);
     refresh_after(s, p);

@@ -73,7 +73,7 @@ struct fakecloud {
 
     pthread_mutex_t lock; /* faults, rng, counters, calls file */
     struct fc_faults global;
-    char svc_name[FC_MAX_SERVICES][32];
+    char svc_name[FC_MAX_SERVICES][64]; /* "SERVICE" or "SERVICE:OPERATION" */
     struct fc_faults svc[FC_MAX_SERVICES];
     int n_svc;
     uint64_t rng;

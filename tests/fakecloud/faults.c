@@ -92,14 +92,15 @@ static int load_one(struct fc_faults *f, json_t *obj, const char *where, char *e
 int fc_faults_load(struct fakecloud *fc, json_t *faults, char *errbuf, size_t errlen)
 {
     struct fc_faults global, svc[FC_MAX_SERVICES];
-    char names[FC_MAX_SERVICES][32];
+    char names[FC_MAX_SERVICES][64];
     const char *key;
     json_t *v;
     int n = 0;
 
     memset(&global, 0, sizeof(global));
     if (faults != NULL && !json_is_object(faults)) {
-        snprintf(errbuf, errlen, "faults: want an object {\"global\": {...}, \"SERVICE\": {...}}");
+        snprintf(errbuf, errlen,
+                 "faults: want an object {\"global\": {...}, \"SERVICE[:OPERATION]\": {...}}");
         return -1;
     }
     json_object_foreach(faults, key, v)
@@ -202,9 +203,16 @@ int fc_faults_apply(struct fakecloud *fc, struct fc_request *req, struct fc_resp
     double x;
 
     pthread_mutex_lock(&fc->lock);
-    for (int i = 0; i < fc->n_svc; i++)
-        if (strcmp(fc->svc_name[i], req->service) == 0)
-            f = &fc->svc[i];
+    /* the most specific knobs: "SERVICE:OPERATION", else "SERVICE", else "global" */
+    for (int i = 0, best = 0; i < fc->n_svc; i++) {
+        const char *n = fc->svc_name[i];
+        size_t sl = strlen(req->service);
+        if (strcmp(n, req->service) == 0 && best < 1)
+            f = &fc->svc[i], best = 1;
+        else if (strncmp(n, req->service, sl) == 0 && n[sl] == ':' && req->operation != NULL &&
+                 strcmp(n + sl + 1, req->operation) == 0)
+            f = &fc->svc[i], best = 2;
+    }
     latency = f->latency_ms;
     retry_after = f->retry_after_s;
     if (f->max_faults == 0 || f->faults_done < f->max_faults) {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/integration/actions_fail.sh: `pipetop rerun` when things go wrong, against the fake
 # cloud: a failure injected at the transfer stops the chain there (no query started; exit 1;
-# the audit log says failed); with DTS unreadable nothing is planned (exit 4); two reruns of the same day started together make one set of
+# the audit log says failed); with DTS unreadable nothing is planned (exit 4); a 503 answer to
+# startManualRuns is not repeated (exit 4); two reruns of the same day started together make one set of
 # calls (the second is refused, naming the running action); a rerun killed with SIGKILL between
 # two stages is shown at the next start and resumed without repeating the finished stage.
 set -u
@@ -30,6 +31,22 @@ pt 4 gap rerun users --date "$d4" --yes
 has gap.err "could not read dts transferConfigs.list"
 has gap.err "nothing was planned or started"
 [ -z "$(mutating)" ] || fail "a rerun with DTS unreadable made mutating calls: $(mutating)"
+
+# startManualRuns answered 503: not repeated (the service may have started the run), exit 4
+# (not 1: no stage failed), the error says so; the rerun after it starts the rest, once.
+start unavail ""
+curl -s -o /dev/null -d '{"dts:transferConfigs.startManualRuns": {"error_5xx_rate": 1}}' \
+    "$FAKECLOUD_URL/_fake/faults" || fail "could not set faults"
+pt 4 unavail rerun users --date "$d4" --yes
+has unavail.err "stopped at $d4 transfer"
+has unavail.err "HTTP 503 UNAVAILABLE"
+has unavail.err "the service may have carried it out"
+[ "$(mutating | grep -c startManualRuns)" = 1 ] || fail "a 503 startManualRuns was repeated: $(mutating)"
+curl -s -o /dev/null -d '{}' "$FAKECLOUD_URL/_fake/faults" || fail "could not clear faults"
+pt 0 unavail2 rerun users --date "$d4" --yes
+ops=$(mutating | awk '{print $1}' | tr '\n' ' ')
+[ "$ops" = "ExportTableToPointInTime transferConfigs.startManualRuns transferConfigs.startManualRuns transferConfigs.startManualRuns " ] ||
+    fail "after a 503 start, the rerun made, in order: '$ops'"
 
 # Two reruns of the same day at the same moment: one set of calls.
 start race ""
