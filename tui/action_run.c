@@ -21,6 +21,8 @@
 #define POLL_MAX_MS 30000
 #define POLL_MAX_ERRORS 5 /* consecutive failed get calls before giving up waiting */
 
+#define RESUME_CLOCK_SLACK_MS 5000
+
 struct chain {
     struct action_world *w;
     const struct action_plan *p;
@@ -263,8 +265,13 @@ static int run_day(const struct chain *c, const struct action_day *d, const char
         struct err ae = ERR_INIT;
         if (!d->exists[st])
             continue;
-        if (resuming && st == rst && rid[0] == '\0' && d->seen[st] &&
-            run_state_is_active(d->state[st]) && d->service_id[st] != NULL)
+        /* Killed while the start call was in flight: if it got through, the service shows a
+         * run that is still going, or one that started after the step was written (it may
+         * have finished meanwhile; a few seconds allow for the service's clock). */
+        if (resuming && st == rst && rid[0] == '\0' && d->seen[st] && d->service_id[st] != NULL &&
+            (run_state_is_active(d->state[st]) ||
+             (c->p->resume_since_ms > 0 &&
+              d->started_ms[st] >= c->p->resume_since_ms - RESUME_CLOCK_SLACK_MS)))
             snprintf(rid, sizeof(rid), "%s", d->service_id[st]); /* the call did get through */
         if (resuming && st == rst && rid[0] != '\0') {
             fprintf(c->out, "%s %s: resuming: waiting for %s (started before the interruption)\n",

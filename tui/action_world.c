@@ -121,6 +121,7 @@ static void judge_runs(struct action_day *d, const struct action_world *w, const
         d->state[r->stage] = r->state;
         d->attempts[r->stage] = r->attempt;
         d->service_id[r->stage] = r->service_id;
+        d->started_ms[r->stage] = r->started_ms;
     }
 }
 
@@ -284,13 +285,14 @@ int action_step_parse(const char *s, char day[TIME_DAY_LEN], enum stage *st, cha
     return 0;
 }
 
-void action_plan_resume(struct action_plan *p, const char *step)
+void action_plan_resume(struct action_plan *p, const char *step, int64_t step_ms)
 {
     char rday[TIME_DAY_LEN], id[16];
     enum stage rst;
 
     if (action_step_parse(step, rday, &rst, id, sizeof(id)) != 0)
         return;
+    p->resume_since_ms = step_ms;
     p->n_run = 0;
     p->stages = 0;
     for (size_t i = 0; i < p->n; i++) {

@@ -237,7 +237,7 @@ static int plan_and_run(struct session *s, const struct rerun_args *ra, struct d
         goto out;
     }
     if (old != NULL)
-        action_plan_resume(&p, old->step);
+        action_plan_resume(&p, old->step, old->updated_ms);
     if (ra->to != NULL)
         action_plan_skip_active(&p);
     action_plan_check(&w, &p);

@@ -8,6 +8,10 @@
 # startManualRuns, and the service shows exactly one new attempt of each stage (a repeated
 # ExportTableToPointInTime carries the same ClientToken, so AWS answers with the same export).
 #
+# Three in four rerun kills are aimed: at the moment the action's step says an export, transfer
+# or query start call is in flight (the fake, 100 ms slow, still carries it out), the case where
+# pipetop has not yet learnt the id of what it started.
+#
 # Knobs: CRASH_SEED (1), CRASH_REFRESH_KILLS (30), CRASH_RERUN_KILLS (12), CRASH_KEEP=1 keeps the
 # work directory.
 set -u
@@ -87,11 +91,36 @@ echo "crash: $nref refreshes killed within ${ms} ms ($killed_mid before they end
 
 # --- rerun chain --------------------------------------------------------------------------------
 i=0
-for t in $(delays "$nrun" 6000); do
+for t in $(delays "$nrun" 8000); do
     i=$((i + 1))
     start "$work/rerun$i" "$seed"
     "$PIPETOP" refresh >"$dir/ref.out" 2>&1 || die "refresh before rerun $i failed: $(cat "$dir/ref.out")"
-    killed "$t" rerun users --date "$d" --yes
+    # every reply 100 ms late: a kill often lands while a start call is in flight (the fake
+    # still carries it out), the case where pipetop has not yet learnt what it started
+    faults '{"global": {"latency_ms": 100}}'
+    case $((i % 4)) in
+    1) at="export starting" ;;
+    2) at="transfer starting" ;;
+    3) at="query starting" ;;
+    *) at= ;;
+    esac
+    if [ -n "$at" ]; then
+        # three in four: killed the moment the step says a start call is in flight
+        "$PIPETOP" rerun users --date "$d" --yes >"$dir/killed.out" 2>"$dir/killed.err" </dev/null &
+        k=$!
+        n=0
+        until sqlite3 "$PIPETOP_DB" "SELECT step FROM actions" 2>/dev/null | grep -q "$at"; do
+            n=$((n + 1))
+            [ $n -gt 2000 ] || ! kill -0 $k 2>/dev/null && break
+            sleep 0.005
+        done
+        kill -9 $k 2>/dev/null
+        wait $k 2>/dev/null
+        t="'$at'"
+    else
+        killed "$t" rerun users --date "$d" --yes
+        t="${t}s"
+    fi
     integrity "$PIPETOP_DB"
     st=$(sqlite3 "$PIPETOP_DB" "SELECT status FROM actions ORDER BY id DESC LIMIT 1")
     step=$(sqlite3 "$PIPETOP_DB" "SELECT step FROM actions ORDER BY id DESC LIMIT 1")
@@ -99,17 +128,17 @@ for t in $(delays "$nrun" 6000); do
     arc=$?
     if [ "$st" = running ]; then
         [ "$arc" = 1 ] && grep -q interrupted "$dir/actions.out" ||
-            fail "rerun killed after ${t}s: 'pipetop actions' exited $arc and shows: $(cat "$dir/actions.out")"
+            fail "rerun killed at ${t}: 'pipetop actions' exited $arc and shows: $(cat "$dir/actions.out")"
     fi
     "$PIPETOP" rerun users --date "$d" --yes >"$dir/resume.out" 2>"$dir/resume.err" </dev/null
     rrc=$?
-    [ "$rrc" = 0 ] || fail "rerun killed after ${t}s (step: $step): resume exited $rrc: $(tail -3 "$dir/resume.err")"
+    [ "$rrc" = 0 ] || fail "rerun killed at ${t} (step: $step): resume exited $rrc: $(tail -3 "$dir/resume.err")"
     [ "$st" = running ] && ! grep -q "interrupted action #" "$dir/resume.out" &&
-        fail "rerun killed after ${t}s: the resume did not name the interrupted action"
+        fail "rerun killed at ${t}: the resume did not name the interrupted action"
     "$PIPETOP" actions >"$dir/actions2.out" 2>&1 ||
         fail "after the resume (kill $i) an action is still listed: $(cat "$dir/actions2.out")"
     integrity "$PIPETOP_DB"
-    python3 - "$dir/calls.jsonl" <<'PY' || fail "rerun killed after ${t}s: a stage was started twice"
+    python3 - "$dir/calls.jsonl" <<'PY' || fail "rerun killed at ${t}: a stage was started twice"
 import json, sys, collections
 starts = collections.Counter()
 for line in open(sys.argv[1], errors='replace'):
@@ -129,8 +158,8 @@ PY
          (SELECT max(attempt) FROM stage_runs x WHERE x.pipeline = r.pipeline AND x.day = r.day
           AND x.stage = r.stage) ORDER BY stage)")
     [ "$got" = "export=SUCCEEDED#2 query=SUCCEEDED#2 transfer=SUCCEEDED#2" ] ||
-        fail "rerun killed after ${t}s: users $d ended as '$got' (want each stage SUCCEEDED in one new attempt)"
-    echo "crash: rerun killed after ${t}s ($([ "$st" = running ] && echo "interrupted at '$step'" || echo "action ${st:-not yet created}")), resumed"
+        fail "rerun killed at ${t}: users $d ended as '$got' (want each stage SUCCEEDED in one new attempt)"
+    echo "crash: rerun killed at ${t} ($([ "$st" = running ] && echo "interrupted at '$step'" || echo "action ${st:-not yet created}")), resumed"
 done
 
 cleanup
