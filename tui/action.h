@@ -47,6 +47,7 @@ struct action_day {
     enum run_state state[STAGE_COUNT];
     int attempts[STAGE_COUNT];
     const char *service_id[STAGE_COUNT]; /* of the latest attempt, borrowed from the world */
+    int64_t started_ms[STAGE_COUNT];     /* when the latest attempt started (0: unknown) */
     int first;                           /* the stage the chain starts at; -1: nothing runs */
     int end;         /* the chain stops before this stage: STAGE_COUNT, or the first stage whose
                       * scheduled instant that day is still to come (DTS refuses a manual run in
@@ -61,8 +62,9 @@ struct action_plan {
     const struct link_pipeline *lp; /* borrowed from the world */
     struct action_day *days;
     size_t n;
-    int n_run;       /* days with something to run */
-    unsigned stages; /* bit (1u << stage) of every stage that runs on some day */
+    int n_run;               /* days with something to run */
+    unsigned stages;         /* bit (1u << stage) of every stage that runs on some day */
+    int64_t resume_since_ms; /* resuming: when the interrupted action wrote its step */
 };
 
 /* Plans pipeline over [from, to]: each day starts at its first failed or missing stage (or at
@@ -103,9 +105,9 @@ int action_print_dry_run(struct action_world *w, const struct action_plan *p, FI
  * day, the stage to go on with (STAGE_COUNT when that day is done) and the id a started stage
  * is to be waited on ("" when it is to be started). -1 when step names none. */
 int action_step_parse(const char *step, char day[TIME_DAY_LEN], enum stage *st, char *id, size_t n);
-/* Adjusts a fresh plan to resume an action at step: earlier days are done, the step's day goes
- * on at its stage (not refused for the stage it waits on). */
-void action_plan_resume(struct action_plan *p, const char *step);
+/* Adjusts a fresh plan to resume an action at step, written at step_ms: earlier days are done,
+ * the step's day goes on at its stage (not refused for the stage it waits on). */
+void action_plan_resume(struct action_plan *p, const char *step, int64_t step_ms);
 
 /* What a run reports. */
 struct action_result {

@@ -22,6 +22,8 @@
 #define POLL_MAX_MS 30000
 #define POLL_MAX_ERRORS 5 /* consecutive failed get calls before giving up waiting */
 
+#define RESUME_CLOCK_SLACK_MS 5000
+
 struct chain {
     struct action_world *w;
     const struct action_plan *p;
@@ -130,7 +132,7 @@ static int start_stage(const struct chain *c, const struct action_day *d, enum s
     bool rds = st == STAGE_EXPORT && c->p->lp->ddb == NULL;
     const char *sn = stage_name(st), *name = c->p->lp->p.name;
     char op[64], detail[4096];
-    int rc = -1;
+    int rc = -1, once;
 
     memset(&resp, 0, sizeof(resp));
     /* Belt and braces: read-only is refused by the gate before; never let a call through. */
@@ -148,9 +150,14 @@ static int start_stage(const struct chain *c, const struct action_day *d, enum s
         return -1;
     }
     fprintf(c->out, "%s %s: %s ...\n", d->day, sn, op);
-    if (http_do(c->w->s->http, &req, &resp, &he) != 0)
+    once = req.not_idempotent; /* http_do takes req's contents */
+    if (http_do(c->w->s->http, &req, &resp, &he) != 0) {
         service_error(e, st, rds, op, &resp, &he);
-    else if (started_id(id, idn, c, d->day, st, rds, &resp, e) == 0)
+        if (once && resp.status >= 500) /* as the engine says after a cut answer */
+            snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
+                     " (not repeated: the service may have carried it out; check before "
+                     "starting it again)");
+    } else if (started_id(id, idn, c, d->day, st, rds, &resp, e) == 0)
         rc = 0;
     snprintf(detail, sizeof(detail), "%s: %s", op, rc == 0 ? id : e->msg);
     gate_audit(c->w->s->db, c->action_id, "outcome", c->verb, name, d->day, sn, c->env,
@@ -289,8 +296,13 @@ static int run_day(const struct chain *c, const struct action_day *d, const char
         struct err ae = ERR_INIT;
         if (!d->exists[st])
             continue;
-        if (resuming && st == rst && rid[0] == '\0' && d->seen[st] &&
-            run_state_is_active(d->state[st]) && d->service_id[st] != NULL)
+        /* Killed while the start call was in flight: if it got through, the service shows a
+         * run that is still going, or one that started after the step was written (it may
+         * have finished meanwhile; a few seconds allow for the service's clock). */
+        if (resuming && st == rst && rid[0] == '\0' && d->seen[st] && d->service_id[st] != NULL &&
+            (run_state_is_active(d->state[st]) ||
+             (c->p->resume_since_ms > 0 &&
+              d->started_ms[st] >= c->p->resume_since_ms - RESUME_CLOCK_SLACK_MS)))
             snprintf(rid, sizeof(rid), "%s", d->service_id[st]); /* the call did get through */
         if (resuming && st == rst && rid[0] != '\0') {
             fprintf(c->out, "%s %s: resuming: waiting for %s (started before the interruption)\n",

@@ -74,6 +74,17 @@ int action_world_load(struct action_world *w, struct session *s, const char *fro
     fill_input(&in, w, now);
     if (collect_run(&w->res, &in, e) != 0)
         return -1;
+    /* A plan made from a partial read could start what already runs: any source but BigQuery's
+     * table metadata (not needed to plan) that could not be read stops it before any call. */
+    for (size_t i = 0; i < w->res.snap.n_gaps; i++) {
+        const struct snap_gap *g = &w->res.snap.gaps[i];
+        if (strncmp(g->what, "bigquery ", 9) == 0)
+            continue;
+        *e = g->err;
+        err_prefix(e,
+                   "could not read %s, so nothing was planned or started (try again): ", g->what);
+        return -1;
+    }
     days_opts_init(&o, s->cfg, &w->res.snap, w->res.snap.taken_ms);
     if (link_discover(&w->graph, &w->res.snap, s->cfg, e) != 0 ||
         days_build(&w->days, &w->graph, &w->res.snap, &o, e) != 0)
@@ -110,6 +121,7 @@ static void judge_runs(struct action_day *d, const struct action_world *w, const
         d->state[r->stage] = r->state;
         d->attempts[r->stage] = r->attempt;
         d->service_id[r->stage] = r->service_id;
+        d->started_ms[r->stage] = r->started_ms;
     }
 }
 
@@ -308,13 +320,14 @@ int action_step_parse(const char *s, char day[TIME_DAY_LEN], enum stage *st, cha
     return 0;
 }
 
-void action_plan_resume(struct action_plan *p, const char *step)
+void action_plan_resume(struct action_plan *p, const char *step, int64_t step_ms)
 {
     char rday[TIME_DAY_LEN], id[16];
     enum stage rst;
 
     if (action_step_parse(step, rday, &rst, id, sizeof(id)) != 0)
         return;
+    p->resume_since_ms = step_ms;
     p->n_run = 0;
     p->stages = 0;
     for (size_t i = 0; i < p->n; i++) {

@@ -169,7 +169,11 @@ static int execute(struct session *s, const struct rerun_args *ra, struct action
             drift_hint(s, &p->lp->p, e.msg, hint, sizeof(hint)))
             fprintf(stderr, "pipetop: hint: %s\n", hint);
         refresh_after(s, p);
-        return e.code == ERR_SERVICE ? EXIT_FAILURES : exit_code_for(e.code);
+        /* a stage that failed, or a start the service refused: 1; unreachable, 5xx or
+         * throttled past the retries: 4, as elsewhere */
+        return e.code == ERR_SERVICE && e.http_status < 500 && e.http_status != 429
+                   ? EXIT_FAILURES
+                   : exit_code_for(e.code);
     }
     printf("%s of %s: every stage SUCCEEDED (%d started)\n", verb, ra->pipeline, res.started);
     refresh_after(s, p);
@@ -238,7 +242,7 @@ static int plan_and_run(struct session *s, const struct rerun_args *ra, struct d
         goto out;
     }
     if (old != NULL)
-        action_plan_resume(&p, old->step);
+        action_plan_resume(&p, old->step, old->updated_ms);
     if (ra->to != NULL)
         action_plan_skip_active(&p);
     action_plan_check(&w, &p);

@@ -132,7 +132,7 @@ static void prepare_chain(struct actor *a, struct job *j)
         return;
     }
     if (j->have_old)
-        action_plan_resume(&j->p, j->old.step);
+        action_plan_resume(&j->p, j->old.step, j->old.updated_ms);
     if (to != NULL)
         action_plan_skip_active(&j->p);
     action_plan_check(&j->w, &j->p);
