@@ -61,6 +61,8 @@ int lambda_build_invoke(struct http_request *req, const char *endpoint, const ch
         goto big;
     rc = reqbuild_finish(req, "lambda", "Invoke", "POST", &url, body, strlen(body), headers, &cmd,
                          e);
+    if (rc == 0 && strcmp(type, "DryRun") != 0)
+        req->not_idempotent = 1; /* a repeat after a cut answer would run the function twice */
     goto out;
 big:
     reqbuild_toobig(e, "lambda Invoke");

@@ -200,7 +200,12 @@ int rds_build_start_export_task(struct http_request *req, const char *endpoint,
         big =
             reqbuild_param(&form, key, r->export_only[i]) || reqbuild_arg(&cmd, r->export_only[i]);
     }
-    return finish(req, "StartExportTask", endpoint, &form, &cmd, big, e);
+    if (finish(req, "StartExportTask", endpoint, &form, &cmd, big, e) != 0)
+        return -1;
+    /* A repeat after a cut answer gets ExportTaskAlreadyExists for a task that did start:
+     * report the doubt instead (the resume adopts the task). */
+    req->not_idempotent = 1;
+    return 0;
 }
 
 int rds_error(struct err *e, const char *operation, long status, const struct http_headers *h,
