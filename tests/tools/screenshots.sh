@@ -50,6 +50,8 @@ cp "$PIPETOP_CONFIG" "$work/pipetop.ini" # the fake's config names the demo's ex
 export PIPETOP_CONFIG="$work/pipetop.ini" PIPETOP_DB="$work/history.db" HOME="$work/home"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 "$PIPETOP" refresh >"$work/refresh.out" 2>&1 || true
+# The demo's schema drift (a new attribute in users' exports), found the way an operator would.
+"$PIPETOP" schema refresh raw.users --from-export >"$work/drift.out" 2>&1 || true
 source="the fake cloud's demo world (tests/scenarios/demo.json) after pipetop refresh"
 if ! "$PIPETOP" status --offline 2>/dev/null | grep -q '^[^ ]' ||
     "$PIPETOP" status --offline 2>/dev/null | grep -q 'no pipelines'; then
@@ -91,6 +93,8 @@ shot day-detail n Enter g j L
 shot tables Escape : t a b l e s Enter
 $T send-keys -t shot / m a r t . u s e r s Enter Enter / C-u Enter
 shot schema
+$T send-keys -t shot Escape / C-u r a w . u s e r s Enter Enter / C-u Enter
+shot schema-drift
 shot command-log Escape @
 shot help '?'
 if [ -z "$offline" ]; then # operator actions need the cloud: rerun the demo's failed export
