@@ -132,6 +132,9 @@ static void test_existing_file_and_pragmas(void **state)
     s = pragma_text(db, "PRAGMA journal_mode");
     assert_string_equal(s, "wal");
     free(s);
+    s = pragma_text(db, "PRAGMA cache_spill"); /* a big refresh is not spilled page by page */
+    assert_string_equal(s, "16384");
+    free(s);
     s = pragma_text(db, "PRAGMA foreign_keys");
     assert_string_equal(s, "1");
     free(s);
