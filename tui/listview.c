@@ -41,7 +41,9 @@ static char *row_text(const struct lv_source *s, size_t r, int *widths)
         buf_puts(&b, cell);
         buf_putc(&b, '\t');
     }
-    return buf_detach(&b);
+    /* kept for every row: give back what the buffer's doubling left unused */
+    char *t = buf_detach(&b), *fit = t != NULL ? realloc(t, strlen(t) + 1) : NULL;
+    return fit != NULL ? fit : t;
 }
 
 static bool passes(const struct listview *lv, size_t r, const char *f)
