@@ -31,7 +31,7 @@ static const char sql_runs_failed[] =
     " WHERE r.state IN ('FAILED', 'MISSING', 'STUCK', 'UPSTREAM_FAILED', 'CANCELLED')"
     " AND r.day >= ?1 ORDER BY r.day DESC, r.pipeline, " STAGE_ORDER ", r.attempt DESC";
 
-/* Failed cells per pipeline: failed runs from the partial index (migration 7; its WHERE is this
+/* Failed cells per pipeline: failed runs from the partial index (migration 8; its WHERE is this
  * IN list), kept when they are their cell's latest attempt (a primary-key lookup each). */
 static const char sql_grid_failures[] =
     "SELECT r.pipeline, count(*) FROM stage_runs r"

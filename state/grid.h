@@ -30,7 +30,7 @@ struct grid_count {
 };
 /* Failed cells per pipeline over since_day..until_day (inclusive), pipelines without one left
  * out, in pipeline-name order. Read from the failed runs alone (the partial index of migration
- * 7), so it costs nothing like reading the grid. Free with db_grid_counts_free(). */
+ * 8), so it costs nothing like reading the grid. Free with db_grid_counts_free(). */
 int db_grid_failures(struct db *db, const char *since_day, const char *until_day,
                      struct grid_count **out, size_t *n, struct err *e);
 void db_grid_counts_free(struct grid_count *c, size_t n);

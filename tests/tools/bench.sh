@@ -245,7 +245,7 @@ if st >= 50:
                "of CPU: the rest is waiting for a CPU on this machine (load average in the "
                "header). It reads only the days it shows (one primary-key range per pipeline) "
                "and counts failures over all 90 days from the partial failed-runs index "
-               "(migration 7); the CPU left is process start (dynamic linking of curl, OpenSSL, "
+               "(migration 8); the CPU left is process start (dynamic linking of curl, OpenSSL, "
                "ncurses) and ~13,500 runs. Before this change it read all 135,000 runs through "
                "the day index with a correlated subquery per row (380 ms on the quieter machine "
                "of the previous BENCHMARKS.md). A quiet machine is expected to meet the target."
@@ -334,7 +334,7 @@ $table
   prepared INSERT loop into a plain table of the same columns, and into pipetop's own schema
   (made by db_open: its indexes, CHECKs and foreign key, same pragmas).
 - **Schema inference**: \`pipetop schema infer\` over generated DynamoDB JSON export files
-  (tests/bench/gen_export.py, 8 MB .json.gz each, every attribute type) against \`gzip -dc\` of
+  (tests/bench/gen_export.py, 24 MB .json.gz each, every attribute type) against \`gzip -dc\` of
   the same files; MB are uncompressed bytes; peak RSS from \`/usr/bin/time\`. \`BENCH_BIG=1\` adds
   1 GB.
 

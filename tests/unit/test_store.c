@@ -627,7 +627,7 @@ static void test_query_plans(void **state)
     assert_true(c.n >= 10);
     for (size_t i = 0; i < c.n; i++) {
         assert_plan_uses_index(f->db, c.sql[i]);
-        /* failed runs are read from the partial index alone (migration 7) */
+        /* failed runs are read from the partial index alone (migration 8) */
         if (strstr(c.sql[i], "count(*)") != NULL && strstr(c.sql[i], "'FAILED'") != NULL)
             assert_plan_names(f->db, c.sql[i], "stage_runs_failed_day");
         free(c.sql[i]);
