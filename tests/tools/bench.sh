@@ -260,7 +260,7 @@ if wr < 0.5:
                "journal of INSERT OR REPLACE), pread/pwrite ~15%%. A single INSERT..SELECT of "
                "the same rows in the sqlite3 shell shows the same: 0.68 s plain, 1.78 s with "
                "the schema. Closing it means dropping the day index (the grid no longer uses it; "
-               "only `runs --since` does) and the foreign key (a table rebuild migration): a "
+               "the runs list and `runs --since` read by it) and the foreign key (a table rebuild migration): a "
                "trade of integrity and query speed for write speed this change did not make."
                % (wr, wsr))
 if df >= 50:
