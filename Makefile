@@ -145,9 +145,9 @@ $(BUILD)/tests/test_failalloc: $(BUILD)/tests/unit/test_failalloc.o \
 $(BUILD)/bench_store: $(BUILD)/tests/bench/bench_store.o $(LIBSTATE) $(LIBCORE)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-bench: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/bench_store $(BUILD)/tests/test_infer
+bench: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/bench_store $(BUILD)/mkbigdb
 	@BUILD=$(BUILD) PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
-	    BENCH_STORE=$(CURDIR)/$(BUILD)/bench_store INFER_TEST=$(CURDIR)/$(BUILD)/tests/test_infer \
+	    BENCH_STORE=$(CURDIR)/$(BUILD)/bench_store MKBIGDB=$(CURDIR)/$(BUILD)/mkbigdb \
 	    sh tests/tools/bench.sh
 
 # valgrind: a representative set of unit tests (parsers, store, config, auth) under memcheck.

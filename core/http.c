@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <curl/curl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ struct http_client {
     CURLM *multi;
     struct http_options opt;
     struct call *waiting; /* queued or waiting to retry, in submission order */
+    struct call *waiting_last; /* its last call (NULL when empty): appends are O(1) */
     struct call *running; /* on the wire */
     int in_flight;
     uint64_t rng;
@@ -124,6 +126,7 @@ void http_client_free(struct http_client *c)
         c->waiting = call->next;
         call_free(call);
     }
+    c->waiting_last = NULL;
     while (c->n_pool > 0)
         curl_easy_cleanup(c->pool[--c->n_pool]);
     curl_multi_cleanup(c->multi);
@@ -195,10 +198,22 @@ out:
     return rc;
 }
 
+/* Appends call to the waiting queue. A refresh of the large world queues some 44,000
+ * DescribeExport calls at once: walking the list for its end on every submit was quadratic. */
+static void waiting_append(struct http_client *c, struct call *call)
+{
+    call->next = NULL;
+    if (c->waiting_last != NULL)
+        c->waiting_last->next = call;
+    else
+        c->waiting = call;
+    c->waiting_last = call;
+}
+
 int http_submit(struct http_client *c, struct http_request *req, http_done_fn done, void *ctx,
                 struct err *e)
 {
-    struct call *call = calloc(1, sizeof(*call)), **tail;
+    struct call *call = calloc(1, sizeof(*call));
 
     if (call == NULL) {
         http_request_release(req);
@@ -222,9 +237,7 @@ int http_submit(struct http_client *c, struct http_request *req, http_done_fn do
     }
     call->at_ms = clock_now_ms(c->opt.clock);
     call->start_mono = call->due_mono = clock_mono_ms();
-    for (tail = &c->waiting; *tail; tail = &(*tail)->next)
-        ;
-    *tail = call;
+    waiting_append(c, call);
     return 0;
 }
 
@@ -474,7 +487,6 @@ static int schedule_retry(struct call *call, const char *reason)
     struct http_client *c = call->client;
     int64_t wait = retry_after_ms(call);
     int honoured = wait >= 0;
-    struct call **tail;
 
     if (wait > RETRY_AFTER_LIMIT_MS && wait > c->opt.backoff_cap_ms) {
         snprintf(call->note, sizeof(call->note),
@@ -489,10 +501,7 @@ static int schedule_retry(struct call *call, const char *reason)
                reason, (long long)(wait / 1000), (long long)(wait % 1000),
                honoured ? "Retry-After" : "backoff");
     call->due_mono = clock_mono_ms() + wait;
-    call->next = NULL;
-    for (tail = &c->waiting; *tail; tail = &(*tail)->next)
-        ;
-    *tail = call;
+    waiting_append(c, call);
     return 0;
 }
 
@@ -604,10 +613,19 @@ static void start_due(struct http_client *c, int64_t *next_due)
 restart:
     now = clock_mono_ms();
     *next_due = INT64_MAX;
+    /* No free slot: nothing can start, and a finishing call calls this again (drive() polls at
+     * most 1 s). Scanning the whole queue here on every turn was quadratic with 44,000 queued. */
+    if (c->in_flight >= c->opt.max_in_flight)
+        return;
     for (p = &c->waiting; *p; p = &(*p)->next) {
         call = *p;
         if (call->due_mono <= now && c->in_flight < c->opt.max_in_flight) {
             *p = call->next;
+            if (call == c->waiting_last) /* p is the previous call's next, or the head */
+                c->waiting_last = p == &c->waiting
+                                      ? NULL
+                                      : (struct call *)(void *)((char *)p -
+                                                                offsetof(struct call, next));
             call->next = NULL;
             start_attempt(call); /* may finish the call and queue new ones */
             goto restart;

@@ -217,8 +217,15 @@ static int db_configure(struct db *db, struct err *e)
     /* WAL: readers never block the writer. synchronous=NORMAL is safe against a crash of the
      * process (the WAL is fsynced at checkpoints); a power cut can lose the last refresh, which
      * the next refresh fetches again, but never corrupts the file. */
+    /* cache_spill: a transaction keeps up to 16,000 changed pages (62 MB) in memory before
+     * writing them to the WAL early; the clean cache stays at the default 2 MB. With the default
+     * (spill at the cache size) SQLite spills the pages changed first, which are the hot index
+     * pages of stage_runs, over and over: a 135,000-run transaction wrote 1.7 GB to the WAL for
+     * a 35 MB database (make bench; BENCHMARKS.md), now 71 MB. A number whose low byte is 0
+     * (16384) would switch spilling off altogether: SQLite reads it as a boolean too. */
     if (db_use_wal(db, e) != 0 ||
-        sql_exec(db, "PRAGMA synchronous = NORMAL", "setting synchronous", e) != 0)
+        sql_exec(db, "PRAGMA synchronous = NORMAL", "setting synchronous", e) != 0 ||
+        sql_exec(db, "PRAGMA cache_spill = 16000", "setting the cache spill threshold", e) != 0)
         return -1;
     return 0;
 }

@@ -15,16 +15,31 @@
 
 #define STAGE_ORDER "CASE r.stage WHEN 'export' THEN 0 WHEN 'transfer' THEN 1 ELSE 2 END"
 
-static const char sql_grid[] =
-    "SELECT " RUN_COLUMNS " FROM stage_runs r WHERE r.day >= ?1"
-    " AND r.attempt = (SELECT max(m.attempt) FROM stage_runs m"
-    " WHERE m.pipeline = r.pipeline AND m.day = r.day AND m.stage = r.stage)";
+/* The grid, one pipeline at a time: a loose scan of the primary key (pipeline, day, stage,
+ * attempt) for the next pipeline name, then that pipeline's rows from since_day on, in key order.
+ * Every row read is one that is shown and no row needs a second lookup (a single query over the
+ * day index fetched each row from the primary key and looked up its latest attempt again). */
+static const char sql_grid_first[] = "SELECT min(pipeline) FROM stage_runs";
+static const char sql_grid_next[] = "SELECT min(pipeline) FROM stage_runs WHERE pipeline > ?1";
+static const char sql_grid[] = "SELECT " RUN_COLUMNS " FROM stage_runs r"
+                               " WHERE r.pipeline = ?1 AND r.day >= ?2"
+                               " ORDER BY r.day, r.stage, r.attempt";
 
 /* The failure states of run_state_is_failure(), by name. */
 static const char sql_runs_failed[] =
     "SELECT " RUN_COLUMNS " FROM stage_runs r"
     " WHERE r.state IN ('FAILED', 'MISSING', 'STUCK', 'UPSTREAM_FAILED', 'CANCELLED')"
     " AND r.day >= ?1 ORDER BY r.day DESC, r.pipeline, " STAGE_ORDER ", r.attempt DESC";
+
+/* Failed cells per pipeline: failed runs from the partial index (migration 8; its WHERE is this
+ * IN list), kept when they are their cell's latest attempt (a primary-key lookup each). */
+static const char sql_grid_failures[] =
+    "SELECT r.pipeline, count(*) FROM stage_runs r"
+    " WHERE r.state IN ('FAILED', 'MISSING', 'STUCK', 'UPSTREAM_FAILED', 'CANCELLED')"
+    " AND r.day >= ?1 AND r.day <= ?2"
+    " AND r.attempt = (SELECT max(m.attempt) FROM stage_runs m"
+    " WHERE m.pipeline = r.pipeline AND m.day = r.day AND m.stage = r.stage)"
+    " GROUP BY r.pipeline ORDER BY r.pipeline";
 
 static const char sql_runs_all[] =
     "SELECT " RUN_COLUMNS " FROM stage_runs r WHERE r.day >= ?1"
@@ -62,6 +77,14 @@ static int run_from_row(sqlite3_stmt *st, struct stage_run *r, struct err *e)
     return 0;
 }
 
+/* The array shrunk to its n runs: sql_grow doubles (and zeroes) the capacity, which for 135,000
+ * runs leaves ~13 MB unused for as long as the dashboard holds the list. */
+static struct stage_run *runs_fit(struct stage_run *arr, size_t n)
+{
+    struct stage_run *fit = n > 0 ? realloc(arr, n * sizeof(*arr)) : NULL;
+    return fit != NULL ? fit : arr;
+}
+
 /* Steps st to the end, collecting at most limit rows (0: all). Resets st on every path. */
 static int runs_collect(struct db *db, sqlite3_stmt *st, size_t limit, const char *what,
                         struct stage_run **out, size_t *n, struct err *e)
@@ -82,7 +105,7 @@ static int runs_collect(struct db *db, sqlite3_stmt *st, size_t limit, const cha
         goto fail;
     }
     sql_done(st);
-    *out = arr;
+    *out = runs_fit(arr, len);
     *n = len;
     return 0;
 fail:
@@ -140,25 +163,104 @@ static int runs_sort(struct stage_run *runs, size_t n, int by_worst, struct err 
     return 0;
 }
 
+/* Appends the latest attempt of each (day, stage) of one pipeline's rows from st (in primary-key
+ * order: day, stage by name, attempt), stages of a day in chain order. Resets st. */
+static int grid_collect(struct db *db, sqlite3_stmt *st, struct stage_run **arr, size_t *cap,
+                        size_t *len, struct err *e)
+{
+    size_t day_start = *len;
+    int rc;
+
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
+        struct stage_run r;
+        size_t k;
+
+        memset(&r, 0, sizeof(r));
+        if (run_from_row(st, &r, e) != 0) {
+            stage_run_release(&r);
+            goto fail;
+        }
+        if (*len == day_start || strcmp((*arr)[day_start].day, r.day) != 0)
+            day_start = *len;
+        for (k = day_start; k < *len && (*arr)[k].stage != r.stage; k++)
+            ;
+        if (k < *len) {
+            /* a later attempt of the same cell: it replaces the earlier one */
+            stage_run_release(&(*arr)[k]);
+            (*arr)[k] = r;
+            continue;
+        }
+        if (sql_grow((void **)arr, cap, *len, sizeof(**arr), e) != 0) {
+            stage_run_release(&r);
+            goto fail;
+        }
+        /* stages of the day so far are in chain order: insert r at its place */
+        size_t at = *len;
+        while (at > day_start && (*arr)[at - 1].stage > r.stage) {
+            (*arr)[at] = (*arr)[at - 1];
+            at--;
+        }
+        (*arr)[at] = r;
+        (*len)++;
+    }
+    if (rc != SQLITE_DONE) {
+        sql_fail(db, "reading the grid", e);
+        goto fail;
+    }
+    sql_done(st);
+    return 0;
+fail:
+    sql_done(st);
+    return -1;
+}
+
 int db_grid(struct db *db, const char *since_day, int flags, struct stage_run **out, size_t *n,
             struct err *e)
 {
-    sqlite3_stmt *st = sql_stmt(db, sql_grid, e);
+    struct stage_run *arr = NULL;
+    size_t cap = 0, len = 0;
+    char *name = NULL;
+    int rc;
 
     *out = NULL;
     *n = 0;
-    if (st == NULL)
-        return -1;
-    sql_bind_text(st, 1, since_day ? since_day : "");
-    if (runs_collect(db, st, 0, "reading the grid", out, n, e) != 0)
-        return -1;
-    if (runs_sort(*out, *n, (flags & DB_GRID_FAILURES_FIRST) != 0, e) != 0) {
-        db_stage_runs_free(*out, *n);
-        *out = NULL;
-        *n = 0;
-        return -1;
+    for (;;) {
+        sqlite3_stmt *st = sql_stmt(db, name == NULL ? sql_grid_first : sql_grid_next, e);
+        if (st == NULL)
+            goto fail;
+        if (name != NULL)
+            sql_bind_text(st, 1, name);
+        free(name);
+        name = NULL;
+        rc = sql_step(st);
+        if (rc != SQLITE_ROW) {
+            sql_fail(db, "reading the grid", e);
+            sql_done(st);
+            goto fail;
+        }
+        if (sql_col_dup(st, 0, &name, e) != 0) {
+            sql_done(st);
+            goto fail;
+        }
+        sql_done(st);
+        if (name == NULL) /* min() of no more rows */
+            break;
+        if ((st = sql_stmt(db, sql_grid, e)) == NULL)
+            goto fail;
+        sql_bind_text(st, 1, name);
+        sql_bind_text(st, 2, since_day ? since_day : "");
+        if (grid_collect(db, st, &arr, &cap, &len, e) != 0)
+            goto fail;
     }
+    if ((flags & DB_GRID_FAILURES_FIRST) && runs_sort(arr, len, 1, e) != 0)
+        goto fail;
+    *out = runs_fit(arr, len);
+    *n = len;
     return 0;
+fail:
+    free(name);
+    db_stage_runs_free(arr, len);
+    return -1;
 }
 
 int db_list_runs(struct db *db, const char *since_day, int flags, size_t limit,
@@ -194,4 +296,45 @@ int db_day_runs(struct db *db, const char *pipeline, const char *day, struct sta
         return -1;
     }
     return 0;
+}
+
+void db_grid_counts_free(struct grid_count *c, size_t n)
+{
+    for (size_t i = 0; c != NULL && i < n; i++)
+        free(c[i].pipeline);
+    free(c);
+}
+
+int db_grid_failures(struct db *db, const char *since_day, const char *until_day,
+                     struct grid_count **out, size_t *n, struct err *e)
+{
+    sqlite3_stmt *st = sql_stmt(db, sql_grid_failures, e);
+    struct grid_count *arr = NULL;
+    size_t cap = 0, len = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (st == NULL)
+        return -1;
+    sql_bind_text(st, 1, since_day);
+    sql_bind_text(st, 2, until_day);
+    while ((rc = sql_step(st)) == SQLITE_ROW) {
+        if (sql_grow((void **)&arr, &cap, len, sizeof(*arr), e) != 0 ||
+            sql_col_dup(st, 0, &arr[len++].pipeline, e) != 0)
+            goto fail;
+        arr[len - 1].failed = sqlite3_column_int(st, 1);
+    }
+    if (rc != SQLITE_DONE) {
+        sql_fail(db, "counting failed cells", e);
+        goto fail;
+    }
+    sql_done(st);
+    *out = arr;
+    *n = len;
+    return 0;
+fail:
+    sql_done(st);
+    db_grid_counts_free(arr, len);
+    return -1;
 }

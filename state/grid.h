@@ -23,6 +23,18 @@ enum db_grid_flags {
 int db_grid(struct db *db, const char *since_day, int flags, struct stage_run **out, size_t *n,
             struct err *e);
 
+/* How many cells of a pipeline are failed (run_state_is_failure of the cell's latest attempt). */
+struct grid_count {
+    char *pipeline;
+    int failed;
+};
+/* Failed cells per pipeline over since_day..until_day (inclusive), pipelines without one left
+ * out, in pipeline-name order. Read from the failed runs alone (the partial index of migration
+ * 8), so it costs nothing like reading the grid. Free with db_grid_counts_free(). */
+int db_grid_failures(struct db *db, const char *since_day, const char *until_day,
+                     struct grid_count **out, size_t *n, struct err *e);
+void db_grid_counts_free(struct grid_count *c, size_t n);
+
 enum db_runs_flags {
     DB_RUNS_FAILED = 1 << 0, /* only runs whose state is a failure (run_state_is_failure) */
 };

@@ -31,16 +31,59 @@ struct grid {
     size_t n_pipes;
     struct stage_run *cells;
     size_t n_cells;
+    int *fails; /* failed cells of each pipeline over all the days asked for */
 };
 
 static void grid_release(struct grid *g)
 {
     free(g->days);
+    free(g->fails);
     db_pipelines_free(g->pipes, g->n_pipes);
     db_stage_runs_free(g->cells, g->n_cells);
 }
 
-static int grid_load(struct grid *g, struct readcmd *r, int days, struct err *e)
+/* The first of g->days the text grid has room for in r->width columns (the oldest ones are left
+ * out), and the width of the name column. */
+static size_t first_shown(const struct readcmd *r, const struct grid *g, int *namew_out)
+{
+    int namew = 8, tailw = 10;
+    size_t shown;
+
+    for (size_t i = 0; i < g->n_pipes; i++) {
+        int w = out_width(g->pipes[i].name);
+        namew = w > namew ? w : namew;
+    }
+    namew = namew > 28 ? 28 : namew;
+    long fit = (r->width - namew - 1 - tailw) / DAY_COL;
+    shown = fit < 1 ? 1 : (size_t)fit < g->n_days ? (size_t)fit : g->n_days;
+    if (namew_out != NULL)
+        *namew_out = namew;
+    return g->n_days - shown;
+}
+
+/* How many failed cells each pipeline has over all the days asked for (counted in SQL from the
+ * failed runs alone), matched to the pipelines by name (both lists are in name order). */
+static int count_failures(struct grid *g, struct readcmd *r, struct err *e)
+{
+    struct grid_count *c = NULL;
+    size_t n = 0, p = 0;
+
+    if (db_grid_failures(r->db, g->days[0], g->days[g->n_days - 1], &c, &n, e) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int cmp = 0;
+        while (p < g->n_pipes && (cmp = strcmp(g->pipes[p].name, c[i].pipeline)) < 0)
+            p++;
+        if (p < g->n_pipes && cmp == 0)
+            g->fails[p] = c[i].failed;
+    }
+    db_grid_counts_free(c, n);
+    return 0;
+}
+
+/* Loads the days, the pipelines, the failure counts over all the days, and the cells of the days
+ * shown: all of them for --json, those that fit the width for text. */
+static int grid_load(struct grid *g, struct readcmd *r, int days, bool all_days, struct err *e)
 {
     char today[TIME_DAY_LEN];
 
@@ -55,21 +98,13 @@ static int grid_load(struct grid *g, struct readcmd *r, int days, struct err *e)
     g->n_days = (size_t)days;
     if (db_list_pipelines(r->db, &g->pipes, &g->n_pipes, e) != 0)
         return -1;
-    return db_grid(r->db, g->days[0], 0, &g->cells, &g->n_cells, e);
-}
-
-/* How many failed cells pipeline p has over all the days asked for. */
-static int failures_of(const struct grid *g, const struct pipeline *p)
-{
-    int n = 0;
-
-    for (size_t d = 0; d < g->n_days; d++)
-        for (int s = 0; s < STAGE_COUNT; s++) {
-            const struct stage_run *c =
-                report_cell_find(g->cells, g->n_cells, p->name, g->days[d], (enum stage)s);
-            n += c != NULL && run_state_is_failure(c->state);
-        }
-    return n;
+    g->fails = calloc(g->n_pipes ? g->n_pipes : 1, sizeof(*g->fails));
+    if (g->fails == NULL)
+        return err_set(e, ERR_NOMEM, "status: out of memory");
+    if (count_failures(g, r, e) != 0)
+        return -1;
+    return db_grid(r->db, g->days[all_days ? 0 : first_shown(r, g, NULL)], 0, &g->cells,
+                   &g->n_cells, e);
 }
 
 static void put_cell(struct buf *b, const struct grid *g, const struct pipeline *p, const char *day,
@@ -137,18 +172,10 @@ static const char *zone_label(char *buf, size_t n)
 
 static void print_text(const struct readcmd *r, const struct grid *g)
 {
-    int namew = 8, tailw = 10;
-    size_t shown, first;
+    int namew;
+    size_t first = first_shown(r, g, &namew);
     struct buf b = BUF_INIT(1 << 20);
 
-    for (size_t i = 0; i < g->n_pipes; i++) {
-        int w = out_width(g->pipes[i].name);
-        namew = w > namew ? w : namew;
-    }
-    namew = namew > 28 ? 28 : namew;
-    long fit = (r->width - namew - 1 - tailw) / DAY_COL;
-    shown = fit < 1 ? 1 : (size_t)fit < g->n_days ? (size_t)fit : g->n_days;
-    first = g->n_days - shown;
     char zbuf[256];
     printf("pipetop status: %zu pipeline%s, %s to %s (%s)\n", g->n_pipes,
            g->n_pipes == 1 ? "" : "s", g->days[first], g->days[g->n_days - 1],
@@ -159,7 +186,7 @@ static void print_text(const struct readcmd *r, const struct grid *g)
         buf_printf(&b, "%-*.5s", d + 1 < g->n_days ? DAY_COL : 5, g->days[d] + 5);
     printf("%s\n", buf_cstr(&b));
     for (size_t i = 0; i < g->n_pipes; i++) {
-        int fails = failures_of(g, &g->pipes[i]);
+        int fails = g->fails[i];
         buf_reset(&b);
         out_fit(&b, g->pipes[i].name, namew, OUT_LEFT);
         buf_putc(&b, ' ');
@@ -233,12 +260,12 @@ int cmd_status(struct cli *cli, const struct cli_cmd *cmd, const struct cli_args
         return rc;
     if (days == 0)
         days = r.cfg->general.days;
-    if (grid_load(&g, &r, (int)days, &e) != 0) {
+    if (grid_load(&g, &r, (int)days, cli->json, &e) != 0) {
         rc = readcmd_fail(&e);
         goto out;
     }
     for (size_t i = 0; i < g.n_pipes; i++)
-        fails += failures_of(&g, &g.pipes[i]);
+        fails += g.fails[i];
     if (cli->json) {
         char zbuf[256];
         struct report_status rs = {r.as_of_ms,

@@ -1,6 +1,9 @@
 /* History writes: rows per second through state/ (db_put_stage_run in one transaction) against
  * a bare SQLite insert loop of the same rows into the same table definition, in the same run.
- * Prints "state_rows_per_s bare_rows_per_s rows" on one line. Benchmark code; never in pipetop.
+ * Prints "state_rows_per_s bare_rows_per_s rows same_schema_rows_per_s" on one line: the last is
+ * the bare loop into pipetop's own schema (its indexes, CHECKs and foreign key, created by
+ * db_open), which tells the state/ layer's cost apart from the schema's. Benchmark code; never
+ * in pipetop.
  * Usage: bench_store DIR [PIPELINES DAYS] (default 500 x 90: 135,000 stage runs, days up to
  * today). DIR/state.db is left behind: a 500 x 90 history for the status benchmark. */
 #include <sqlite3.h>
@@ -111,16 +114,32 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-static double bench_bare(const char *path, int pipelines, int days)
+/* same_schema: the file already has pipetop's schema (db_open made it); add the pipelines
+ * (untimed) and use the pragmas pipetop uses (foreign keys, synchronous, cache_spill). */
+static double bench_bare(const char *path, int pipelines, int days, int same_schema)
 {
     sqlite3 *h = NULL;
     sqlite3_stmt *st = NULL;
     char name[32];
     double t;
 
-    if (sqlite3_open(path, &h) != SQLITE_OK || sqlite3_exec(h, bare_schema, 0, 0, 0) != SQLITE_OK ||
+    if (sqlite3_open(path, &h) != SQLITE_OK ||
+        sqlite3_exec(h, same_schema ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_spill=16000;"
+                                    : bare_schema, 0, 0, 0) != SQLITE_OK ||
         sqlite3_prepare_v2(h, bare_insert, -1, &st, NULL) != SQLITE_OK)
         die("bare sqlite", sqlite3_errmsg(h));
+    if (same_schema) {
+        sqlite3_exec(h, "BEGIN", 0, 0, 0);
+        for (int p = 0; p < pipelines; p++) {
+            char sql[128];
+            snprintf(sql, sizeof(sql),
+                     "INSERT INTO pipelines (name, source_kind) VALUES ('pipeline-%03d', 'dynamodb')",
+                     p);
+            if (sqlite3_exec(h, sql, 0, 0, 0) != SQLITE_OK)
+                die("bare pipelines", sqlite3_errmsg(h));
+        }
+        sqlite3_exec(h, "COMMIT", 0, 0, 0);
+    }
     t = now_s();
     sqlite3_exec(h, "BEGIN", 0, 0, 0);
     for (int i = 0; i < pipelines * days * STAGE_COUNT; i++) {
@@ -152,11 +171,13 @@ static double bench_bare(const char *path, int pipelines, int days)
 
 int main(int argc, char **argv)
 {
-    char a[512], b[512];
+    char a[512], b[512], c[512];
+    struct db *db = NULL;
+    struct err e = ERR_INIT;
     int pipelines = argc > 3 ? (int)strtol(argv[2], NULL, 10) : 500;
     int days = argc > 3 ? (int)strtol(argv[3], NULL, 10) : 90;
     long rows;
-    double ts, tb;
+    double ts, tb, tc;
 
     if (argc < 2 || pipelines <= 0 || days <= 0 || days > 3000) {
         fprintf(stderr, "usage: bench_store DIR [PIPELINES DAYS]\n");
@@ -166,8 +187,13 @@ int main(int argc, char **argv)
     rows = (long)pipelines * days * STAGE_COUNT;
     snprintf(a, sizeof(a), "%s/state.db", argv[1]);
     snprintf(b, sizeof(b), "%s/bare.db", argv[1]);
+    snprintf(c, sizeof(c), "%s/same-schema.db", argv[1]);
+    if (db_open(&db, c, 0, &e) != 0)
+        die("db_open", e.msg);
+    db_close(db);
     ts = bench_state(a, pipelines, days);
-    tb = bench_bare(b, pipelines, days);
-    printf("%.0f %.0f %ld\n", (double)rows / ts, (double)rows / tb, rows);
+    tb = bench_bare(b, pipelines, days, 0);
+    tc = bench_bare(c, pipelines, days, 1);
+    printf("%.0f %.0f %ld %.0f\n", (double)rows / ts, (double)rows / tb, rows, (double)rows / tc);
     return 0;
 }

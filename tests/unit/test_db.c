@@ -132,6 +132,9 @@ static void test_existing_file_and_pragmas(void **state)
     s = pragma_text(db, "PRAGMA journal_mode");
     assert_string_equal(s, "wal");
     free(s);
+    s = pragma_text(db, "PRAGMA cache_spill"); /* a big refresh is not spilled page by page */
+    assert_string_equal(s, "16000");
+    free(s);
     s = pragma_text(db, "PRAGMA foreign_keys");
     assert_string_equal(s, "1");
     free(s);
@@ -422,7 +425,8 @@ static void sigkill_child(const char *path, int wfd)
 
     if (db_open(&db, path, 0, &e) != 0)
         _exit(2);
-    sqlite3_exec(db->h, "PRAGMA cache_size = -256", NULL, NULL, NULL); /* spill early */
+    /* spill early: a small cache and spill threshold (pipetop keeps up to 64 MB unspilled) */
+    sqlite3_exec(db->h, "PRAGMA cache_size = -256; PRAGMA cache_spill = 64", NULL, NULL, NULL);
     p.name = (char *)"committed";
     if (db_begin(db, &e) || db_put_pipeline(db, &p, 1, &e))
         _exit(3);

@@ -261,6 +261,14 @@ static void test_grid(void **state)
     assert_int_equal(r[16].stage, STAGE_TRANSFER);
     assert_int_equal(r[16].attempt, 2);
     assert_int_equal(r[16].state, RS_FAILED);
+    assert_string_equal(r[17].pipeline, "gamma"); /* query after transfer (not by name) */
+    assert_int_equal(r[17].stage, STAGE_QUERY);
+    assert_int_equal(r[17].state, RS_UPSTREAM_FAILED);
+    for (size_t i = 1; i < n; i++) /* pipeline, day, stage in chain order; one row per cell */
+        assert_true(strcmp(r[i - 1].pipeline, r[i].pipeline) < 0 ||
+                    (strcmp(r[i - 1].pipeline, r[i].pipeline) == 0 &&
+                     (strcmp(r[i - 1].day, r[i].day) < 0 ||
+                      (strcmp(r[i - 1].day, r[i].day) == 0 && r[i - 1].stage < r[i].stage))));
     db_stage_runs_free(r, n);
 
     assert_int_equal(db_grid(f->db, "2024-05-15", DB_GRID_FAILURES_FIRST, &r, &n, &e), 0);
@@ -274,6 +282,44 @@ static void test_grid(void **state)
     assert_int_equal(db_grid(f->db, "2024-06-01", 0, &r, &n, &e), 0);
     assert_int_equal(n, 0);
     assert_null(r);
+}
+
+/* Failed cells per pipeline: the latest attempt decides, the day range is inclusive, pipelines
+ * without a failed cell are left out; the same counts as counting db_grid's failed cells. */
+static void test_grid_failures(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = ERR_INIT;
+    struct grid_count *c;
+    struct stage_run *r;
+    size_t n, nr;
+
+    grid_world(f->db);
+    /* alpha's query on the 14th: failed, retried, failed; on the 15th: failed, then SUCCEEDED */
+    put_run(f->db, "alpha", "2024-05-14", STAGE_QUERY, 2, RS_FAILED);
+    put_run(f->db, "alpha", "2024-05-14", STAGE_QUERY, 3, RS_STUCK);
+    put_run(f->db, "alpha", "2024-05-15", STAGE_QUERY, 1, RS_FAILED);
+    put_run(f->db, "alpha", "2024-05-15", STAGE_QUERY, 2, RS_SUCCEEDED);
+    assert_int_equal(db_grid_failures(f->db, "2024-05-14", "2024-05-16", &c, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(c[0].pipeline, "alpha");
+    assert_int_equal(c[0].failed, 1); /* the 14th (STUCK); not the 15th (retried, SUCCEEDED) */
+    assert_string_equal(c[1].pipeline, "gamma");
+    assert_int_equal(c[1].failed, 2); /* transfer attempt 2 FAILED, query UPSTREAM_FAILED */
+    db_grid_counts_free(c, n);
+    assert_int_equal(db_grid(f->db, "2024-05-14", 0, &r, &nr, &e), 0);
+    int from_grid = 0;
+    for (size_t i = 0; i < nr; i++)
+        from_grid += run_state_is_failure(r[i].state);
+    assert_int_equal(from_grid, 3);
+    db_stage_runs_free(r, nr);
+    assert_int_equal(db_grid_failures(f->db, "2024-05-15", "2024-05-15", &c, &n, &e), 0);
+    assert_int_equal(n, 0);
+    assert_null(c);
+    assert_int_equal(db_grid_failures(f->db, "2024-05-14", "2024-05-14", &c, &n, &e), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(c[0].pipeline, "alpha");
+    db_grid_counts_free(c, n);
 }
 
 static void test_runs_list(void **state)
@@ -520,6 +566,22 @@ static void assert_plan_uses_index(struct db *db, const char *sql)
         fail_msg("query plan of\n  %s\nuses no index", sql);
 }
 
+/* Fails unless the plan of sql names the index. */
+static void assert_plan_names(struct db *db, const char *sql, const char *index)
+{
+    char eqp[4096];
+    sqlite3_stmt *st;
+    int found = 0;
+
+    snprintf(eqp, sizeof(eqp), "EXPLAIN QUERY PLAN %s", sql);
+    assert_int_equal(sqlite3_prepare_v2(db->h, eqp, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        found |= strstr((const char *)sqlite3_column_text(st, 3), index) != NULL;
+    sqlite3_finalize(st);
+    if (!found)
+        fail_msg("query plan of\n  %s\ndoes not use %s", sql, index);
+}
+
 static void test_query_plans(void **state)
 {
     struct fixture *f = *state;
@@ -541,6 +603,9 @@ static void test_query_plans(void **state)
     db_stage_runs_free(r, n);
     assert_int_equal(db_list_runs(f->db, "2024-05-15", DB_RUNS_FAILED, 50, &r, &n, &e), 0);
     db_stage_runs_free(r, n);
+    struct grid_count *gc;
+    assert_int_equal(db_grid_failures(f->db, "2024-05-15", "2024-05-16", &gc, &n, &e), 0);
+    db_grid_counts_free(gc, n);
     assert_int_equal(db_list_runs(f->db, "2024-05-15", 0, 50, &r, &n, &e), 0);
     db_stage_runs_free(r, n);
     assert_int_equal(db_day_runs(f->db, "beta", "2024-05-15", &r, &n, &e), 0);
@@ -562,6 +627,9 @@ static void test_query_plans(void **state)
     assert_true(c.n >= 10);
     for (size_t i = 0; i < c.n; i++) {
         assert_plan_uses_index(f->db, c.sql[i]);
+        /* failed runs are read from the partial index alone (migration 8) */
+        if (strstr(c.sql[i], "count(*)") != NULL && strstr(c.sql[i], "'FAILED'") != NULL)
+            assert_plan_names(f->db, c.sql[i], "stage_runs_failed_day");
         free(c.sql[i]);
     }
 }
@@ -572,6 +640,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_idempotent_refresh, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grid_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runs_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_call_retention, setup, teardown),
