@@ -132,8 +132,10 @@ $(BUILD)/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/common.
 replay: $(REPLAY_BIN)
 	@sh tests/tools/fuzz-replay.sh $(BUILD) $(FUZZ_NAME)
 
-# The allocation-failure test wraps the allocator of everything linked statically into it.
-FAILALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+# The allocation-failure test wraps the allocator of everything linked statically into it, and
+# jansson's loaders (to know when jansson's lexer runs: tests/failalloc/failalloc.h).
+FAILALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup \
+                  -Wl,--wrap=json_loadb,--wrap=json_loads
 $(BUILD)/tests/test_failalloc: $(BUILD)/tests/unit/test_failalloc.o \
                                $(BUILD)/tests/failalloc/failalloc.o $(HELP_OBJ) $(LIBTUI) \
                                $(LIBSTATE) $(LIBCORE) | $(FAKE_BIN)

@@ -131,8 +131,8 @@ static void same(const struct ctx *a, const struct ctx *b, const char *how)
 {
     char *ja = raw_json(&a->in), *jb = raw_json(&b->in);
 
-    if (a->in.items != b->in.items || a->rejected != b->rejected ||
-        (ja == NULL) != (jb == NULL) || (ja != NULL && strcmp(ja, jb) != 0)) {
+    if (a->in.items != b->in.items || a->rejected != b->rejected || (ja == NULL) != (jb == NULL) ||
+        (ja != NULL && strcmp(ja, jb) != 0)) {
         fprintf(stderr, "fuzz_infer: %s differs: items %lld/%lld rejected %lld/%lld\n", how,
                 (long long)a->in.items, (long long)b->in.items, (long long)a->rejected,
                 (long long)b->rejected);
@@ -154,8 +154,9 @@ static void schemas(struct ctx *c)
     for (size_t i = 0; i < c->n_lines; i++) {
         struct err ve = ERR_INIT;
         if (infer_validate_line(raw, n_raw, c->lines[i], c->lens[i], &ve) != 0) {
-            fprintf(stderr, "fuzz_infer: an accepted line does not load into the inferred "
-                            "schema: %s\n",
+            fprintf(stderr,
+                    "fuzz_infer: an accepted line does not load into the inferred "
+                    "schema: %s\n",
                     ve.msg);
             abort();
         }
@@ -171,8 +172,9 @@ static void schemas(struct ctx *c)
     e = (struct err)ERR_INIT;
     if (drift_compute(raw, n_raw, raw, n_raw, &d, &e) == 0) {
         if (d.n_new != 0 || d.n_changed != 0 || d.n_added != 0) {
-            fprintf(stderr, "fuzz_infer: the inferred schema drifts from itself (%d new, %d "
-                            "changed)\n",
+            fprintf(stderr,
+                    "fuzz_infer: the inferred schema drifts from itself (%d new, %d "
+                    "changed)\n",
                     d.n_new, d.n_changed);
             abort();
         }
