@@ -62,7 +62,8 @@ LIBSTATE := $(BUILD)/libstate.a
 LIBTUI   := $(BUILD)/libtui.a
 
 .PHONY: FORCE all deps check unit integration asan lint format format-check clean install demo \
-        screenshots fuzz fuzz-quick fuzz-build fuzz-deps replay bench valgrind
+        screenshots fuzz fuzz-quick fuzz-build fuzz-deps replay bench valgrind \
+        valgrind-integration valgrind-quick
 .DEFAULT_GOAL := all
 
 FAKE_ALL := $(if $(FAKE_SRC),tests/fakecloud/fakecloud)
@@ -158,6 +159,18 @@ VALGRIND_TESTS ?= test_rds test_dts test_bq test_schema test_config test_s3 test
 valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%) $(FAKE_BIN)
 	@BUILD=$(BUILD) FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud sh tests/tools/run-valgrind.sh \
 	    $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
+
+# valgrind-integration: every integration script with each pipetop process under memcheck
+# (tests/tools/run-valgrind-integration.sh; any error or definite leak fails; long: see README).
+# valgrind-quick: a subset of scripts under memcheck, for CI (a few minutes).
+VALGRIND_SCRIPTS ?= # empty: every script that runs pipetop
+VALGRIND_QUICK_SCRIPTS ?= infer status_scenario
+VG_INT_ENV = BUILD=$(BUILD) PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
+             MKDB=$(CURDIR)/$(BUILD)/mkdb MKBIGDB=$(CURDIR)/$(BUILD)/mkbigdb
+valgrind-integration: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb $(BUILD)/mkbigdb
+	@$(VG_INT_ENV) sh tests/tools/run-valgrind-integration.sh $(VALGRIND_SCRIPTS)
+valgrind-quick: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb $(BUILD)/mkbigdb
+	@$(VG_INT_ENV) sh tests/tools/run-valgrind-integration.sh $(VALGRIND_QUICK_SCRIPTS)
 
 # The default build leaves the binaries where the README says they are.
 pipetop: $(BUILD)/pipetop
