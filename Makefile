@@ -164,7 +164,7 @@ valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%) $(FAKE_BIN)
 # (tests/tools/run-valgrind-integration.sh; any error or definite leak fails; long: see README).
 # valgrind-quick: a subset of scripts under memcheck, for CI (a few minutes).
 VALGRIND_SCRIPTS ?= # empty: every script that runs pipetop
-VALGRIND_QUICK_SCRIPTS ?= infer status_scenario
+VALGRIND_QUICK_SCRIPTS ?= infer refresh status_scenario
 VG_INT_ENV = BUILD=$(BUILD) PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
              MKDB=$(CURDIR)/$(BUILD)/mkdb MKBIGDB=$(CURDIR)/$(BUILD)/mkbigdb
 valgrind-integration: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb $(BUILD)/mkbigdb

@@ -1,7 +1,7 @@
 /* Allocation failures: for k = 0, 1, 2, ... the k-th allocation (pipetop's own, jansson's,
  * libcurl's or SQLite's; tests/failalloc/failalloc.c) fails once while a parser, the store or
  * the HTTP engine runs, until the operation completes without reaching k. Each run must not
- * crash, must not leak (LeakSanitizer under `make asan`, memcheck under `make valgrind`), and
+ * crash, must not leak (LeakSanitizer under `make asan`), and
  * must either report an error with a message or give the same result as the run without
  * failures. Linked with -Wl,--wrap=malloc,... by its own Makefile rule. */
 #include "tests/failalloc/failalloc.h"
