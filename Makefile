@@ -62,8 +62,8 @@ LIBSTATE := $(BUILD)/libstate.a
 LIBTUI   := $(BUILD)/libtui.a
 
 .PHONY: FORCE all deps check unit integration asan lint format format-check clean install demo \
-        screenshots fuzz fuzz-quick fuzz-build fuzz-deps replay bench valgrind \
-        valgrind-integration valgrind-quick
+        screenshots fuzz fuzz-quick fuzz-build fuzz-deps replay bench valgrind chaos crash \
+        chaos-quick valgrind-integration valgrind-quick
 .DEFAULT_GOAL := all
 
 FAKE_ALL := $(if $(FAKE_SRC),tests/fakecloud/fakecloud)
@@ -220,6 +220,21 @@ fuzz: fuzz-build
 	@sh tests/tools/fuzz-run.sh $(FUZZ_SECONDS) $(FUZZ_NAME)
 fuzz-quick: fuzz-build
 	@sh tests/tools/fuzz-run.sh 10 $(FUZZ_NAME)
+
+# make chaos: refresh and a rerun chain under the fake cloud's faults, CHAOS_SEEDS seeds, each
+# final database compared with the fault-free run's; make crash: SIGKILL at random points of
+# refresh and of a rerun chain (CRASH_REFRESH_KILLS, CRASH_RERUN_KILLS, CRASH_SEED), then
+# integrity, no half-visible refresh, resume without a repeated start. chaos-quick: both, short
+# (CI). PIPETOP=build-asan/pipetop (after make asan) runs them under the sanitizers.
+CHAOS_ENV = PIPETOP=$(if $(PIPETOP),$(PIPETOP),$(CURDIR)/$(BUILD)/pipetop) \
+            FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud
+chaos: $(BUILD)/pipetop $(FAKE_BIN)
+	@$(CHAOS_ENV) sh tests/tools/chaos.sh
+crash: $(BUILD)/pipetop $(FAKE_BIN)
+	@$(CHAOS_ENV) sh tests/tools/crash.sh
+chaos-quick: $(BUILD)/pipetop $(FAKE_BIN)
+	@$(CHAOS_ENV) CHAOS_SEEDS=2 sh tests/tools/chaos.sh
+	@$(CHAOS_ENV) CRASH_REFRESH_KILLS=10 CRASH_RERUN_KILLS=2 sh tests/tools/crash.sh
 
 # Retakes screenshots/*.png in xterm under Xvfb (needs xvfb xterm x11-utils imagemagick
 # fonts-ipafont-gothic; not part of `make deps`: CI does not take screenshots).

@@ -41,6 +41,8 @@ static const struct key_def keys[] = {
      NULL, "a row count from 100 to 100000000"},
     {"general", "max_in_flight", K_INT, G(max_in_flight), NULL, 1, 64, "16", NULL,
      "concurrent requests from 1 to 64"},
+    {"general", "request_timeout", K_INT, G(request_timeout_s), NULL, 1, 600, "60", NULL,
+     "seconds from 1 to 600 that one attempt of an API call may take"},
     {"aws", "profile", K_STR, A(profile), check_word, 0, 0, NULL, NULL,
      "a profile name from ~/.aws/config (no spaces)"},
     {"aws", "region", K_STR, A(region), check_region, 0, 0, NULL, NULL,

@@ -36,6 +36,7 @@ struct config_general {
     int api_log_retention_days; /* API call log kept this long: default 30 */
     int api_log_max_rows;       /* and at most this many rows: default 100000 */
     int max_in_flight;          /* concurrent HTTP requests: 1..64, default 16 */
+    int request_timeout_s;      /* one attempt of an API call: 1..600 s, default 60 */
 };
 
 struct config_aws {

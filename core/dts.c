@@ -283,6 +283,7 @@ int dts_build_start_manual_runs(struct http_request *req, const char *endpoint,
         goto out;
     rc = reqbuild_finish(req, "dts", "transferConfigs.startManualRuns", "POST", &url, text,
                          strlen(text), headers, &cmd, e);
+    req->not_idempotent = 1; /* no request id: a repeat would start a second run */
     goto out;
 big:
     reqbuild_toobig(e, "dts startManualRuns");

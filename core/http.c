@@ -19,6 +19,8 @@
 
 #define RETRY_AFTER_LIMIT_MS 60000 /* a longer Retry-After fails the call instead of waiting */
 #define CONNECT_ATTEMPTS 3         /* "could not connect" is retried at most this often */
+#define MAYBE_DONE                                                                                 \
+    " (not repeated: the service may have carried it out; check before starting it again)"
 #define EASY_POOL 16
 
 struct call {
@@ -519,9 +521,11 @@ static void attempt_done(struct call *call, CURLcode rc)
             return;
         }
         snprintf(reason, sizeof(reason), "HTTP %ld%s%s", status, code[0] ? " " : "", code);
-        if (kind != HTTP_RETRY_NO && call->attempts < call->max_attempts &&
-            schedule_retry(call, reason) == 0)
+        if (kind != HTTP_RETRY_NO && (!call->req.not_idempotent || kind == HTTP_RETRY_THROTTLED) &&
+            call->attempts < call->max_attempts && schedule_retry(call, reason) == 0)
             return;
+        if (kind == HTTP_RETRY_TRANSIENT && call->req.not_idempotent)
+            snprintf(call->note, sizeof(call->note), "%s", MAYBE_DONE);
         http_retry_error(&e, &call->req, status, code, kind, call->attempts,
                          buf_cstr(&call->resp.body), call->note);
     } else if (call->toobig || rc == CURLE_FILESIZE_EXCEEDED) {
@@ -529,11 +533,13 @@ static void attempt_done(struct call *call, CURLcode rc)
                 call->req.service, call->req.operation, call->max_response, call->hostport);
     } else {
         describe_curl(call, rc, what, sizeof(what));
-        if (curl_retryable(call, rc) && call->attempts < call->max_attempts &&
+        bool maybe_done = call->req.not_idempotent && rc != CURLE_COULDNT_CONNECT;
+        if (curl_retryable(call, rc) && !maybe_done && call->attempts < call->max_attempts &&
             schedule_retry(call, what) == 0)
             return;
-        err_set(&e, ERR_NETWORK, "%s %s: %s after %d attempt%s", call->req.service,
-                call->req.operation, what, call->attempts, call->attempts == 1 ? "" : "s");
+        err_set(&e, ERR_NETWORK, "%s %s: %s after %d attempt%s%s", call->req.service,
+                call->req.operation, what, call->attempts, call->attempts == 1 ? "" : "s",
+                maybe_done ? MAYBE_DONE : "");
     }
     finish(call, &e);
 }

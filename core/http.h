@@ -55,6 +55,11 @@ struct http_request {
      * 169.254.169.254 or metadata.google.internal, nothing else — which only speaks http (GCE
      * metadata server, EC2 IMDS). Set only by the credential providers for those calls. */
     int allow_insecure_link_local;
+    /* A repeat could do the work twice (DTS startManualRuns has no idempotency token): retried
+     * only after throttling (the service refused it) or when no connection was made; after any
+     * other failure — a timeout, a reset, a cut body, a 5xx — the service may have done it, so
+     * the call fails at once and its error says so. */
+    int not_idempotent;
 };
 
 /* Fills req (method, url copied; headers empty). Free with http_request_release(). */

@@ -57,7 +57,7 @@ int lambda_build_invoke(struct http_request *req, const char *endpoint, const ch
         reqbuild_opt(&cmd, "--invocation-type", type) ||
         buf_puts(&cmd, " --cli-binary-format raw-in-base64-out") ||
         reqbuild_opt(&cmd, "--payload", body) || reqbuild_aws_endpoint(&cmd, endpoint) ||
-        buf_puts(&cmd, " response.json"))
+        buf_puts(&cmd, " out.json"))
         goto big;
     rc = reqbuild_finish(req, "lambda", "Invoke", "POST", &url, body, strlen(body), headers, &cmd,
                          e);

@@ -108,6 +108,13 @@ static const char v6_table_drift[] =
     " new_attrs INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0,"
     " gone INTEGER NOT NULL DEFAULT 0, detail TEXT) WITHOUT ROWID;";
 
+/* The items of each table's last drift check, one row per attribute (kind new|changed|gone), in
+ * the order the check listed them; replaced with the table_drift row. */
+static const char v7_table_drift_items[] =
+    "CREATE TABLE table_drift_items ("
+    " table_name TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,"
+    " detail TEXT, PRIMARY KEY (table_name, seq)) WITHOUT ROWID;";
+
 const struct migration migrations[] = {
     {1, "base schema", v1_base},
     {2, "action claims", v2_action_claims},
@@ -115,6 +122,7 @@ const struct migration migrations[] = {
     {4, "call retry detail", v4_call_retry_detail},
     {5, "finished items", v5_finished_items},
     {6, "table drift", v6_table_drift},
+    {7, "table drift items", v7_table_drift_items},
 };
 
 const size_t migrations_count = sizeof(migrations) / sizeof(migrations[0]);

@@ -47,18 +47,24 @@ struct action_day {
     enum run_state state[STAGE_COUNT];
     int attempts[STAGE_COUNT];
     const char *service_id[STAGE_COUNT]; /* of the latest attempt, borrowed from the world */
+    int64_t started_ms[STAGE_COUNT];     /* when the latest attempt started (0: unknown) */
     int first;                           /* the stage the chain starts at; -1: nothing runs */
-    char why[600];                       /* why nothing runs, or why it is refused */
-    bool refused;                        /* a check said no (why says which) */
-    bool active;                         /* refused: a stage is PENDING/RUNNING per the service */
+    int end;         /* the chain stops before this stage: STAGE_COUNT, or the first stage whose
+                      * scheduled instant that day is still to come (DTS refuses a manual run in
+                      * the future; it runs on its schedule) */
+    char later[160]; /* when end < STAGE_COUNT: "query is not due until 2026-12-08T05:00+09:00" */
+    char why[600];   /* why nothing runs, or why it is refused */
+    bool refused;    /* a check said no (why says which) */
+    bool active;     /* refused: a stage is PENDING/RUNNING per the service */
 };
 
 struct action_plan {
     const struct link_pipeline *lp; /* borrowed from the world */
     struct action_day *days;
     size_t n;
-    int n_run;       /* days with something to run */
-    unsigned stages; /* bit (1u << stage) of every stage that runs on some day */
+    int n_run;               /* days with something to run */
+    unsigned stages;         /* bit (1u << stage) of every stage that runs on some day */
+    int64_t resume_since_ms; /* resuming: when the interrupted action wrote its step */
 };
 
 /* Plans pipeline over [from, to]: each day starts at its first failed or missing stage (or at
@@ -69,8 +75,8 @@ int action_plan_build(struct action_plan *p, const struct action_world *w, const
                       const char *from, const char *to, int stage, bool all, struct err *e);
 void action_plan_release(struct action_plan *p);
 /* Marks the days whose export cannot be started as refused (PITR window, deleted snapshot, no
- * export time, export_via = lambda), from what the world read and, for Aurora, a fresh
- * DescribeDBClusterSnapshots of the cluster (read-only): before any mutating call. */
+ * export time, no export Lambda for export_via = lambda), from what the world read and, for Aurora,
+ * a fresh DescribeDBClusterSnapshots of the cluster (read-only): before any mutating call. */
 int action_plan_check(struct action_world *w, struct action_plan *p);
 /* For a backfill: days refused only because a stage of theirs is PENDING/RUNNING per the
  * service are skipped instead (never started twice), so the other days can run. */
@@ -82,6 +88,9 @@ int action_plan_refusal(const struct action_plan *p, struct err *e);
 void action_plan_print(const struct action_plan *p, FILE *out);
 /* "export → transfer → query" for the stages that run. */
 void action_plan_stages_str(const struct action_plan *p, char *out, size_t n);
+
+/* The pipeline's config says its export is done by the export Lambda (export_via = lambda). */
+bool action_export_via_lambda(const struct action_world *w, const struct action_plan *p);
 
 /* Builds the start call of stage st for day d (nothing is sent): ExportTableToPointInTime /
  * StartExportTask / Lambda Invoke / startManualRuns, with the signer or bearer prepare set. */
@@ -96,9 +105,9 @@ int action_print_dry_run(struct action_world *w, const struct action_plan *p, FI
  * day, the stage to go on with (STAGE_COUNT when that day is done) and the id a started stage
  * is to be waited on ("" when it is to be started). -1 when step names none. */
 int action_step_parse(const char *step, char day[TIME_DAY_LEN], enum stage *st, char *id, size_t n);
-/* Adjusts a fresh plan to resume an action at step: earlier days are done, the step's day goes
- * on at its stage (not refused for the stage it waits on). */
-void action_plan_resume(struct action_plan *p, const char *step);
+/* Adjusts a fresh plan to resume an action at step, written at step_ms: earlier days are done,
+ * the step's day goes on at its stage (not refused for the stage it waits on). */
+void action_plan_resume(struct action_plan *p, const char *step, int64_t step_ms);
 
 /* What a run reports. */
 struct action_result {

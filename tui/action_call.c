@@ -15,6 +15,9 @@
 #include "core/rds.h"
 #include "core/timeutil.h"
 
+/* A synchronous Invoke waits for the function: up to its 15-minute limit, and a little more. */
+#define LAMBDA_INVOKE_TIMEOUT_MS (16L * 60 * 1000)
+
 /* The S3 key prefix the transfer's data_path renders to for day d: its literal part up to the
  * first wildcard, without the trailing '/'. NULL when there is no transfer or no run time. */
 static char *day_prefix(const struct action_world *w, const struct link_pipeline *lp,
@@ -174,19 +177,63 @@ static int check_pitr(const struct link_pipeline *lp, int64_t at, const char *da
                    day, x, t->table.name, a, b);
 }
 
+bool action_export_via_lambda(const struct action_world *w, const struct action_plan *p)
+{
+    const struct config_pipeline *cp = config_pipeline_find(w->s->cfg, p->lp->p.name);
+
+    return cp != NULL && cp->export_via == EXPORT_VIA_LAMBDA;
+}
+
+/* export_via = lambda: the function is named and its endpoint known. The function chooses the
+ * export time itself, so no PITR check is made here (it reports what the service said). */
+static int lambda_check(const struct action_world *w, const struct action_plan *p, struct err *e)
+{
+    const char *fn = w->s->cfg->aws.export_lambda;
+
+    if (fn == NULL || fn[0] == '\0')
+        return err_set(e, ERR_CONFIG,
+                       "[pipeline %s] has export_via = lambda but [aws] names no export_lambda",
+                       p->lp->p.name);
+    if (p->lp->ddb == NULL && p->lp->aurora_cluster == NULL)
+        return err_set(e, ERR_REFUSED, "the DynamoDB table or Aurora cluster of %s is not known",
+                       p->lp->p.name);
+    if (w->creds != NULL && w->lambda_ep.url[0] == '\0')
+        return err_set(e, ERR_CONFIG, "the Lambda endpoint could not be resolved for %s", fn);
+    return 0;
+}
+
+/* The export Lambda's Invoke for day d (RequestResponse, the day's event). */
+static int lambda_start(struct http_request *req, struct action_world *w,
+                        const struct action_plan *p, const struct action_day *d, struct err *e)
+{
+    const struct link_pipeline *lp = p->lp;
+    char *payload = NULL;
+    int rc;
+
+    if (lambda_export_payload(&payload, d->day, lp->ddb ? lp->ddb->table.name : NULL,
+                              lp->ddb ? NULL : lp->aurora_cluster, e) != 0)
+        return -1;
+    rc = lambda_build_invoke(req, w->lambda_ep.url, w->s->cfg->aws.export_lambda, NULL,
+                             "RequestResponse", payload, e);
+    free(payload);
+    if (rc != 0)
+        return -1;
+    req->prepare = aws_sign_prepare;
+    req->prepare_ctx = &w->lambda_signer;
+    req->timeout_ms = LAMBDA_INVOKE_TIMEOUT_MS;
+    return 0;
+}
+
 static int export_check(const struct action_world *w, const struct action_plan *p,
                         const struct action_day *d, struct err *e)
 {
-    const struct config_pipeline *cp = config_pipeline_find(w->s->cfg, p->lp->p.name);
     struct ddb_export_request dr;
     struct rds_export_request rr;
     char *prefix = NULL, tok[160];
     int rc;
 
-    if (cp != NULL && cp->export_via == EXPORT_VIA_LAMBDA)
-        return err_set(e, ERR_REFUSED,
-                       "export_via = lambda: rerunning the export through the Lambda is not "
-                       "built in this version; export another way, then use --stage transfer");
+    if (action_export_via_lambda(w, p))
+        return lambda_check(w, p, e);
     if (p->lp->ddb != NULL) {
         rc = ddb_params(&dr, &prefix, tok, sizeof(tok), w, p, d, e);
         if (rc == 0)
@@ -262,7 +309,8 @@ int action_plan_check(struct action_world *w, struct action_plan *p)
         struct err e = ERR_INIT;
         if (d->first != STAGE_EXPORT || d->refused)
             continue;
-        if ((p->lp->aurora_cluster != NULL && load_snapshots(w, p->lp->aurora_cluster, &e) != 0) ||
+        if ((p->lp->aurora_cluster != NULL && !action_export_via_lambda(w, p) &&
+             load_snapshots(w, p->lp->aurora_cluster, &e) != 0) ||
             export_check(w, p, d, &e) != 0) {
             d->refused = true;
             snprintf(d->why, sizeof(d->why), "%s", e.msg);
@@ -307,6 +355,8 @@ int action_build_start(struct http_request *req, struct action_world *w,
         return -1;
     if (w->creds == NULL)
         return err_set(e, ERR_AUTH, "AWS is not usable: %s", w->rs.env.aws_err->msg);
+    if (action_export_via_lambda(w, p))
+        return lambda_start(req, w, p, d, e);
     if (p->lp->ddb != NULL) {
         if (ddb_params(&dr, &prefix, tok, sizeof(tok), w, p, d, e) == 0 &&
             ddb_build_export_table(req, w->rs.env.ddb_endpoint, &dr, e) == 0) {
@@ -333,7 +383,7 @@ int action_print_dry_run(struct action_world *w, const struct action_plan *p, FI
                  "refresh's List/Describe/runs.list/tables.get)\n");
     for (size_t i = 0; i < p->n; i++) {
         const struct action_day *d = &p->days[i];
-        for (int st = d->first; d->first >= 0 && st < STAGE_COUNT; st++) {
+        for (int st = d->first; d->first >= 0 && st < d->end; st++) {
             struct http_request req;
             if (!d->exists[st])
                 continue;

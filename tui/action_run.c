@@ -13,6 +13,7 @@
 #include "core/ddb.h"
 #include "core/dts.h"
 #include "core/gauth.h"
+#include "core/lambda.h"
 #include "core/rds.h"
 #include "state/actions.h"
 #include "tui/gate.h"
@@ -20,6 +21,8 @@
 #define POLL_FIRST_MS 2000
 #define POLL_MAX_MS 30000
 #define POLL_MAX_ERRORS 5 /* consecutive failed get calls before giving up waiting */
+
+#define RESUME_CLOCK_SLACK_MS 5000
 
 struct chain {
     struct action_world *w;
@@ -43,6 +46,8 @@ static int service_error(struct err *e, enum stage st, bool rds, const char *op,
     if (r->status < 300)
         return err_set_http(e, he->code ? he->code : ERR_NETWORK, he->http_status, "%s: %s", op,
                             he->msg);
+    if (op != NULL && strcmp(op, "Invoke") == 0)
+        return lambda_error(e, op, r->status, &r->headers, r->body.data, r->body.len);
     if (st != STAGE_EXPORT)
         return dts_error(e, op, r->status, &r->headers, r->body.data, r->body.len);
     if (rds)
@@ -50,15 +55,43 @@ static int service_error(struct err *e, enum stage st, bool rds, const char *op,
     return ddb_error(e, op, r->status, &r->headers, r->body.data, r->body.len);
 }
 
+/* The export the export Lambda's answer says it started for the pipeline's source on day:
+ * a function error (X-Amz-Function-Error) or an export it could not start fails the stage with
+ * the function's words. */
+static int lambda_started(char *id, size_t n, const struct chain *c, const char *day,
+                          const struct http_response *r, struct err *e)
+{
+    const struct link_pipeline *lp = c->p->lp;
+    const char *fn = c->w->s->cfg->aws.export_lambda, *pick = NULL;
+    struct lambda_result res;
+    struct lambda_export_answer a;
+    int rc;
+
+    rc = lambda_read_invoke(&res, fn, r->status, &r->headers, r->body.data, r->body.len, e);
+    lambda_result_release(&res);
+    if (rc != 0 || lambda_parse_export_answer(&a, fn, r->body.data, r->body.len, e) != 0)
+        return -1;
+    rc = lambda_export_pick(&pick, &a, fn, day, lp->ddb ? lp->ddb->table.arn : NULL,
+                            lp->ddb ? lp->ddb->table.name : NULL,
+                            lp->ddb ? NULL : lp->aurora_cluster, e);
+    if (rc == 0)
+        snprintf(id, n, "%s", pick);
+    lambda_export_answer_release(&a);
+    return rc;
+}
+
 /* The id of what a start call started, from its answer. */
-static int started_id(char *id, size_t n, enum stage st, bool rds, const struct http_response *r,
-                      struct err *e)
+static int started_id(char *id, size_t n, const struct chain *c, const char *day, enum stage st,
+                      bool rds, const struct http_response *r, struct err *e)
 {
     struct ddb_export x;
     struct rds_export_task t;
     struct dts_runs runs;
 
-    if (st != STAGE_EXPORT) {
+    if (st == STAGE_EXPORT && action_export_via_lambda(c->w, c->p)) {
+        if (lambda_started(id, n, c, day, r, e) != 0)
+            return -1;
+    } else if (st != STAGE_EXPORT) {
         if (dts_parse_manual_runs(&runs, r->body.data, r->body.len, e) != 0)
             return -1;
         if (runs.n == 0 || runs.v[0].name == NULL) {
@@ -99,7 +132,7 @@ static int start_stage(const struct chain *c, const struct action_day *d, enum s
     bool rds = st == STAGE_EXPORT && c->p->lp->ddb == NULL;
     const char *sn = stage_name(st), *name = c->p->lp->p.name;
     char op[64], detail[4096];
-    int rc = -1;
+    int rc = -1, once;
 
     memset(&resp, 0, sizeof(resp));
     /* Belt and braces: read-only is refused by the gate before; never let a call through. */
@@ -117,9 +150,14 @@ static int start_stage(const struct chain *c, const struct action_day *d, enum s
         return -1;
     }
     fprintf(c->out, "%s %s: %s ...\n", d->day, sn, op);
-    if (http_do(c->w->s->http, &req, &resp, &he) != 0)
+    once = req.not_idempotent; /* http_do takes req's contents */
+    if (http_do(c->w->s->http, &req, &resp, &he) != 0) {
         service_error(e, st, rds, op, &resp, &he);
-    else if (started_id(id, idn, st, rds, &resp, e) == 0)
+        if (once && resp.status >= 500) /* as the engine says after a cut answer */
+            snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
+                     " (not repeated: the service may have carried it out; check before "
+                     "starting it again)");
+    } else if (started_id(id, idn, c, d->day, st, rds, &resp, e) == 0)
         rc = 0;
     snprintf(detail, sizeof(detail), "%s: %s", op, rc == 0 ? id : e->msg);
     gate_audit(c->w->s->db, c->action_id, "outcome", c->verb, name, d->day, sn, c->env,
@@ -253,13 +291,18 @@ static int run_day(const struct chain *c, const struct action_day *d, const char
     bool resuming = action_step_parse(resume_step, rday, &rst, rid, sizeof(rid)) == 0 &&
                     strcmp(rday, d->day) == 0;
 
-    for (int i = d->first; i < STAGE_COUNT; i++) {
+    for (int i = d->first; i < d->end; i++) {
         enum stage st = (enum stage)i;
         struct err ae = ERR_INIT;
         if (!d->exists[st])
             continue;
-        if (resuming && st == rst && rid[0] == '\0' && d->seen[st] &&
-            run_state_is_active(d->state[st]) && d->service_id[st] != NULL)
+        /* Killed while the start call was in flight: if it got through, the service shows a
+         * run that is still going, or one that started after the step was written (it may
+         * have finished meanwhile; a few seconds allow for the service's clock). */
+        if (resuming && st == rst && rid[0] == '\0' && d->seen[st] && d->service_id[st] != NULL &&
+            (run_state_is_active(d->state[st]) ||
+             (c->p->resume_since_ms > 0 &&
+              d->started_ms[st] >= c->p->resume_since_ms - RESUME_CLOCK_SLACK_MS)))
             snprintf(rid, sizeof(rid), "%s", d->service_id[st]); /* the call did get through */
         if (resuming && st == rst && rid[0] != '\0') {
             fprintf(c->out, "%s %s: resuming: waiting for %s (started before the interruption)\n",
@@ -285,6 +328,9 @@ static int run_day(const struct chain *c, const struct action_day *d, const char
                    stage_name(st), c->env, "failed", e->msg, &ae);
         return -1;
     }
+    if (d->end < STAGE_COUNT)
+        fprintf(c->out, "%s %s: not started: %s (it runs on its schedule)\n", d->day,
+                stage_name((enum stage)d->end), d->later);
     return 0;
 }
 

@@ -74,6 +74,17 @@ int action_world_load(struct action_world *w, struct session *s, const char *fro
     fill_input(&in, w, now);
     if (collect_run(&w->res, &in, e) != 0)
         return -1;
+    /* A plan made from a partial read could start what already runs: any source but BigQuery's
+     * table metadata (not needed to plan) that could not be read stops it before any call. */
+    for (size_t i = 0; i < w->res.snap.n_gaps; i++) {
+        const struct snap_gap *g = &w->res.snap.gaps[i];
+        if (strncmp(g->what, "bigquery ", 9) == 0)
+            continue;
+        *e = g->err;
+        err_prefix(e,
+                   "could not read %s, so nothing was planned or started (try again): ", g->what);
+        return -1;
+    }
     days_opts_init(&o, s->cfg, &w->res.snap, w->res.snap.taken_ms);
     if (link_discover(&w->graph, &w->res.snap, s->cfg, e) != 0 ||
         days_build(&w->days, &w->graph, &w->res.snap, &o, e) != 0)
@@ -110,6 +121,7 @@ static void judge_runs(struct action_day *d, const struct action_world *w, const
         d->state[r->stage] = r->state;
         d->attempts[r->stage] = r->attempt;
         d->service_id[r->stage] = r->service_id;
+        d->started_ms[r->stage] = r->started_ms;
     }
 }
 
@@ -139,6 +151,29 @@ static void choose_first(struct action_day *d, int stage, bool all)
     snprintf(d->why, sizeof(d->why), "nothing failed or missing (green or not due yet)");
 }
 
+/* Sets d->end at the first transfer/query stage whose scheduled instant on d is still to come
+ * (today's query before its hour, say): DTS answers a manual run in the future with
+ * INVALID_ARGUMENT, and the stage will run on its own schedule anyway. */
+static void not_due(struct action_day *d, const struct action_world *w,
+                    const struct link_pipeline *lp)
+{
+    int64_t now = clock_now_ms(w->rs.env.clock);
+
+    d->end = STAGE_COUNT;
+    for (int st = STAGE_TRANSFER; st < STAGE_COUNT; st++) {
+        struct err e = ERR_INIT;
+        int64_t rt;
+        char when[TIME_RFC3339_LEN];
+        if (!d->exists[st] ||
+            days_run_time(&rt, lp, (enum stage)st, d->day, &w->res.snap, &e) != 0 || rt <= now)
+            continue;
+        d->end = st;
+        snprintf(d->later, sizeof(d->later), "%s is not due until %s", stage_name(st),
+                 time_format_local(rt, when, sizeof(when)));
+        return;
+    }
+}
+
 int action_plan_build(struct action_plan *p, const struct action_world *w, const char *pipeline,
                       const char *from, const char *to, int stage, bool all, struct err *e)
 {
@@ -163,6 +198,7 @@ int action_plan_build(struct action_plan *p, const struct action_world *w, const
         struct action_day *d = &p->days[i];
         if (time_day_add(from, (int)i, d->day, e) != 0)
             return -1;
+        d->end = STAGE_COUNT;
         d->exists[STAGE_EXPORT] = p->lp->ddb != NULL || p->lp->aurora_cluster != NULL;
         d->exists[STAGE_TRANSFER] = p->lp->transfer != NULL;
         d->exists[STAGE_QUERY] = p->lp->query != NULL;
@@ -170,8 +206,14 @@ int action_plan_build(struct action_plan *p, const struct action_world *w, const
         choose_first(d, stage, all);
         if (d->first < 0)
             continue;
+        not_due(d, w, p->lp);
+        if (d->first >= d->end) {
+            snprintf(d->why, sizeof(d->why), "%s: it runs on its schedule", d->later);
+            d->first = -1;
+            continue;
+        }
         p->n_run++;
-        for (int st = d->first; st < STAGE_COUNT; st++)
+        for (int st = d->first; st < d->end; st++)
             if (d->exists[st])
                 p->stages |= 1u << st;
     }
@@ -229,7 +271,9 @@ void action_plan_print(const struct action_plan *p, FILE *out)
         const struct action_day *d = &p->days[i];
         fprintf(out, "%-10s ", d->day);
         for (int st = 0; st < STAGE_COUNT; st++) {
-            char c = !d->exists[st] ? '-' : d->first >= 0 && st >= d->first ? '>' : '.';
+            char c = !d->exists[st]                                   ? '-'
+                     : d->first >= 0 && st >= d->first && st < d->end ? '>'
+                                                                      : '.';
             fprintf(out, " %c", c);
             if (c == '>' && st != STAGE_EXPORT)
                 dts_runs++;
@@ -239,8 +283,11 @@ void action_plan_print(const struct action_plan *p, FILE *out)
         else if (d->first < 0)
             fprintf(out, "  skipped: %s\n", d->why), skipped++;
         else
-            fprintf(out, "  from %s (now %s)\n", stage_name(d->first),
-                    d->seen[d->first] ? run_state_name(d->state[d->first]) : "not known");
+            fprintf(out, "  from %s (now %s)%s%s%s\n", stage_name(d->first),
+                    d->seen[d->first] ? run_state_name(d->state[d->first]) : "not known",
+                    d->end < STAGE_COUNT ? "; stops there: " : "",
+                    d->end < STAGE_COUNT ? d->later : "",
+                    d->end < STAGE_COUNT ? " (it runs on its schedule)" : "");
     }
     fprintf(out, "%d day%s to run, %d skipped; '>' runs, '.' is kept, '-' has no such stage\n",
             p->n_run, p->n_run == 1 ? "" : "s", skipped);
@@ -273,13 +320,14 @@ int action_step_parse(const char *s, char day[TIME_DAY_LEN], enum stage *st, cha
     return 0;
 }
 
-void action_plan_resume(struct action_plan *p, const char *step)
+void action_plan_resume(struct action_plan *p, const char *step, int64_t step_ms)
 {
     char rday[TIME_DAY_LEN], id[16];
     enum stage rst;
 
     if (action_step_parse(step, rday, &rst, id, sizeof(id)) != 0)
         return;
+    p->resume_since_ms = step_ms;
     p->n_run = 0;
     p->stages = 0;
     for (size_t i = 0; i < p->n; i++) {
@@ -298,7 +346,7 @@ void action_plan_resume(struct action_plan *p, const char *step)
         if (d->first < 0 || d->refused)
             continue;
         p->n_run++;
-        for (int st = d->first; st < STAGE_COUNT; st++)
+        for (int st = d->first; st < d->end; st++)
             if (d->exists[st])
                 p->stages |= 1u << st;
     }

@@ -126,9 +126,19 @@ static void print_drift(const struct drift *d, const struct target *x, const cha
 static int store_drift(struct db *db, const struct target *x, const struct drift *d,
                        const char *arn, const char *text, struct err *e)
 {
-    struct db_drift r = {(char *)x->full, clock_now_ms(NULL), (char *)arn, d->n_new,
-                         d->n_changed,    d->n_gone,          (char *)text};
-    return db_put_drift(db, &r, e);
+    struct db_drift r = {(char *)x->full, clock_now_ms(NULL), (char *)arn, d->n_new, d->n_changed,
+                         d->n_gone,       (char *)text,       NULL,        0};
+    int rc;
+
+    if (d->n > 0 && (r.items = calloc(d->n, sizeof(*r.items))) == NULL)
+        return err_set(e, ERR_NOMEM, "out of memory storing the drift of %s", x->full);
+    for (size_t i = 0; i < d->n; i++)
+        r.items[i] = (struct db_drift_item){(char *)drift_kind_name(d->v[i].kind), d->v[i].path,
+                                            d->v[i].detail};
+    r.n_items = d->n;
+    rc = db_put_drift(db, &r, e);
+    free(r.items);
+    return rc;
 }
 
 /* Stores the re-read table as a new schema version. */

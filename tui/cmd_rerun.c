@@ -13,6 +13,7 @@
 #include "state/actions.h"
 #include "state/grid.h"
 #include "tui/action.h"
+#include "tui/drift_hint.h"
 #include "tui/exitcode.h"
 #include "tui/gate.h"
 
@@ -161,10 +162,18 @@ static int execute(struct session *s, const struct rerun_args *ra, struct action
     fflush(stdout);
     if (action_run(w, p, verb, env, id, interrupted ? interrupted->step : NULL, stdout, &res, &e) !=
         0) {
+        char hint[1500];
         fprintf(stderr, "pipetop: %s stopped at %s %s: %s\n", verb, res.failed_day,
                 res.failed_stage >= 0 ? stage_name((enum stage)res.failed_stage) : "?", e.msg);
+        if (res.failed_stage == STAGE_TRANSFER &&
+            drift_hint(s, &p->lp->p, e.msg, hint, sizeof(hint)))
+            fprintf(stderr, "pipetop: hint: %s\n", hint);
         refresh_after(s, p);
-        return e.code == ERR_SERVICE ? EXIT_FAILURES : exit_code_for(e.code);
+        /* a stage that failed, or a start the service refused: 1; unreachable, 5xx or
+         * throttled past the retries: 4, as elsewhere */
+        return e.code == ERR_SERVICE && e.http_status < 500 && e.http_status != 429
+                   ? EXIT_FAILURES
+                   : exit_code_for(e.code);
     }
     printf("%s of %s: every stage SUCCEEDED (%d started)\n", verb, ra->pipeline, res.started);
     refresh_after(s, p);
@@ -233,7 +242,7 @@ static int plan_and_run(struct session *s, const struct rerun_args *ra, struct d
         goto out;
     }
     if (old != NULL)
-        action_plan_resume(&p, old->step);
+        action_plan_resume(&p, old->step, old->updated_ms);
     if (ra->to != NULL)
         action_plan_skip_active(&p);
     action_plan_check(&w, &p);

@@ -18,7 +18,6 @@
 #include "state/logs.h"
 #include "tui/dash_int.h"
 #include "tui/exitcode.h"
-#include "tui/gate.h"
 
 static volatile sig_atomic_t quit_signal;
 static volatile sig_atomic_t curses_on;
@@ -136,13 +135,14 @@ static void dash_pop(struct dash *d)
 }
 
 static const struct view_ops *const goto_views[] = {
-    &grid_view, &tables_view, &runs_view, &exports_view, &audit_view, &history_view, &calls_view,
+    &grid_view,  &tables_view,  &runs_view,  &exports_view,
+    &audit_view, &history_view, &calls_view, &actions_view,
 };
 
 const char *const *dash_command_names(size_t *n)
 {
-    static const char *const names[] = {"grid",    "tables", "runs", "exports", "audit",
-                                        "history", "calls",  "help", "q"};
+    static const char *const names[] = {"grid",    "tables", "runs",    "exports", "audit",
+                                        "history", "calls",  "actions", "help",    "q"};
     *n = sizeof(names) / sizeof(names[0]);
     return names;
 }
@@ -187,6 +187,7 @@ static void dash_history_changed(struct dash *d)
         }
         db_refreshes_free(r, n);
     }
+    dash_inflight_load(d);
     d->generation++;
     for (int i = 0; i < d->depth; i++)
         d->stack[i]->ops->on_update(d->stack[i]);
@@ -202,6 +203,8 @@ static void engine_poll(struct dash *d)
     engine_status_get(d->eng, &d->es);
     if (d->es.finished != before)
         dash_history_changed(d);
+    if (d->want_refresh && engine_request_refresh(d->eng))
+        d->want_refresh = false; /* an action ended while a refresh ran: one more */
     engine_set_interval(d->eng, d->any_active ? d->cfg->general.refresh_active_s
                                               : d->cfg->general.refresh_idle_s);
 }
@@ -222,25 +225,6 @@ static void refresh_now(struct dash *d)
                  (long long)((dash_wall_ms() - d->es.started_ms) / 1000));
 }
 
-/* The operator keys r (rerun), R (backfill), s (schema refresh). Read-only refuses first,
- * before anything is read or asked. The dashboard does not run actions yet: it names the
- * command that does, and offers none of these keys in the hints or help. */
-static void action_key(struct dash *d, int ch)
-{
-    static const char *const how[] = {
-        "rerun",          "pipetop rerun PIPELINE --date DAY",
-        "backfill",       "pipetop rerun PIPELINE --date FROM --to TO",
-        "schema refresh", "pipetop schema refresh TABLE"};
-    int k = ch == 'r' ? 0 : ch == 'R' ? 2 : 4;
-    struct err e = ERR_INIT;
-
-    if (gate_writable(d->cfg, how[k], &e) != 0) {
-        dash_msg(d, ROLE_WARN, "%s", e.msg);
-        return;
-    }
-    dash_msg(d, ROLE_NONE, "%s from the dashboard is not built yet: run `%s`", how[k], how[k + 1]);
-}
-
 /* Global keys: those the focused view left unhandled. */
 static void global_key(struct dash *d, int ch)
 {
@@ -251,7 +235,12 @@ static void global_key(struct dash *d, int ch)
     case 27: /* Esc */
         if (d->depth > 1)
             dash_pop(d);
-        else if (ch == 'q')
+        else if (ch == 'q' && dash_action_running(d) && !d->quit_asked) {
+            d->quit_asked = true;
+            dash_msg(d, ROLE_WARN,
+                     "an action is running: quitting leaves it interrupted (to be "
+                     "resumed at the next start); q again quits");
+        } else if (ch == 'q')
             d->quit = true;
         break;
     case '?':
@@ -276,7 +265,8 @@ static void global_key(struct dash *d, int ch)
     case 'r':
     case 'R':
     case 's':
-        action_key(d, ch);
+    case 'a':
+        dash_action_key(d, ch);
         break;
     case 18: /* Ctrl-R */
         refresh_now(d);
@@ -298,12 +288,16 @@ void dash_key(struct dash *d, int ch)
     struct view *top = d->stack[d->depth - 1];
     enum key_result r;
 
+    if (dash_dialog_key(d, ch))
+        return; /* the confirmation is modal */
     if (d->input_mode) {
         dash_input_key(d, ch);
         return;
     }
     if (ch != KEY_RESIZE && ch != KEY_MOUSE)
         d->msg[0] = '\0';
+    if (ch != 'q' && ch != KEY_RESIZE && ch != KEY_MOUSE)
+        d->quit_asked = false;
     r = top->ops->key(top, ch);
     if (r == KR_CLOSE && d->depth > 1)
         dash_pop(d);
@@ -337,18 +331,20 @@ static void curses_stop(void)
 
 static void loop(struct dash *d)
 {
-    struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {d->wake_fd, POLLIN, 0}};
-    int nfds = d->eng != NULL ? 2 : 1;
+    struct pollfd fds[3] = {
+        {STDIN_FILENO, POLLIN, 0}, {d->wake_fd, POLLIN, 0}, {d->act_fd, POLLIN, 0}};
 
     while (!d->quit && !quit_signal) {
         int ch;
 
         d->now_ms = dash_wall_ms();
         dash_draw(d);
-        if (poll(fds, (nfds_t)nfds, 1000) < 0 && errno != EINTR)
+        if (poll(fds, 3, 1000) < 0 && errno != EINTR) /* a negative fd is skipped */
             break;
-        if (nfds == 2 && (fds[1].revents & POLLIN))
+        if (fds[1].revents & POLLIN)
             engine_poll(d);
+        if (fds[2].revents & POLLIN)
+            dash_action_poll(d);
         while (!d->quit && (ch = getch()) != ERR)
             dash_key(d, ch);
     }
@@ -372,6 +368,7 @@ int dash_run(struct config *cfg, const char *db_file, const struct config_overri
     d->color = out_color_wanted(opt->no_color);
     d->mouse = opt->mouse;
     d->wake_fd = -1;
+    d->act_fd = -1;
     snprintf(d->db_file, sizeof(d->db_file), "%s", db_file);
     if (db_open(&d->db, db_file, DB_READONLY, &e) != 0) {
         d->db = NULL;
@@ -387,8 +384,10 @@ int dash_run(struct config *cfg, const char *db_file, const struct config_overri
         free(d);
         return exit_code_for(e.code);
     }
-    if (d->eng != NULL)
+    if (d->eng != NULL) {
         engine_status_get(d->eng, &d->es);
+        dash_action_start(d, ov);
+    }
     signals_install();
     curses_start(d);
     dash_history_changed(d);
@@ -400,12 +399,14 @@ int dash_run(struct config *cfg, const char *db_file, const struct config_overri
     } else {
         if (d->db == NULL)
             dash_msg(d, ROLE_WARN, "no history yet in %s: the first refresh is running", db_file);
+        dash_interrupted_msg(d);
         loop(d);
     }
     while (d->depth > 0)
         dash_pop(d);
     curses_stop();
     stopped = engine_stop(d->eng, 1500);
+    dash_action_stop(d, &stopped);
     db_close(d->db);
     free(d);
     if (quit_signal)

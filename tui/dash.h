@@ -9,8 +9,10 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "state/actions.h"
 #include "state/db.h"
 #include "tui/engine.h"
+#include "tui/engine_action.h"
 #include "tui/view.h"
 
 #define DASH_MAX_VIEWS 8
@@ -49,12 +51,39 @@ struct dash {
     char input[128]; /* the line being typed */
     char saved_filter[128];
     int view_top; /* the screen row where the focused view's region starts (mouse clicks) */
+
+    /* operator actions (tui/dash_action.c) */
+    struct actor *act;    /* NULL with --offline or when its session cannot be set up */
+    char act_err[512];    /* why there is no action thread */
+    int act_fd;           /* its wake-up pipe; -1 without */
+    struct act_job *jobs; /* copies, oldest first */
+    size_t njobs;
+    unsigned jobs_gen, jobs_sig;
+    int dialog;                 /* the job the confirmation dialog is about; 0: none */
+    char typed[128];            /* the name typed into the dialog (spans beyond 7 days) */
+    bool want_refresh;          /* an action ended: refresh as soon as the engine can */
+    bool quit_asked;            /* q with an action running: the next q quits */
+    struct db_action *inflight; /* active actions (any process), from the database */
+    size_t ninflight;
 };
 
 /* Runs the dashboard until the user quits or a signal asks; restores the terminal on every
  * exit path. Returns a process exit code. */
 int dash_run(struct config *cfg, const char *db_file, const struct config_overrides *ov,
              const struct dash_options *opt);
+
+/* Operator actions (tui/dash_action.c, tui/dash_dialog.c). */
+struct key_help;
+/* Asks the action thread for a job; read-only refuses rerun/backfill/resume first (schema
+ * refresh and abandon change nothing in the clouds and are allowed). */
+void dash_action(struct dash *d, enum act_kind k, const char *target, const char *from,
+                 const char *to, int64_t action_id);
+/* The active action (any process) covering pipeline on day, or NULL. */
+const struct db_action *dash_inflight(const struct dash *d, const char *pipeline, const char *day);
+/* The copy of job id, or NULL. */
+const struct act_job *dash_job(const struct dash *d, int id);
+/* The action keys offered in view (none of the mutating ones in read-only mode). */
+const struct key_help *dash_action_keys(const struct dash *d, const char *view, size_t *n);
 
 /* Opens view ops on top of the stack (arg: what it shows). */
 void dash_push(struct dash *d, const struct view_ops *ops, const char *arg);

@@ -79,19 +79,28 @@ static int draw_banner(struct dash *d)
     return 1;
 }
 
-static void draw_hints(struct view *v)
+static void draw_hints(struct dash *d, struct view *v)
 {
     static const struct key_help globals[] = {{"?", "help", true},     {"/", "filter", true},
                                               {":", "command", true},  {"@", "calls", true},
                                               {"^R", "refresh", true}, {"q", "back/quit", true}};
     int x = 0;
+    size_t na;
+    const struct key_help *acts = dash_action_keys(d, v->ops->name, &na);
 
     move(LINES - 1, 0);
     attrset(tui_attr(ROLE_BAR));
     hline(' ', COLS);
-    for (int pass = 0; pass < 2; pass++) {
-        const struct key_help *k = pass == 0 ? v->ops->keys : globals;
-        size_t n = pass == 0 ? v->ops->nkeys : sizeof(globals) / sizeof(globals[0]);
+    /* the view's keys, "? help", the action keys, then the other global keys */
+    for (int pass = 0; pass < 4; pass++) {
+        const struct key_help *k = pass == 0   ? v->ops->keys
+                                   : pass == 2 ? acts
+                                   : pass == 1 ? globals
+                                               : globals + 1;
+        size_t n = pass == 0   ? v->ops->nkeys
+                   : pass == 1 ? 1
+                   : pass == 2 ? na
+                               : sizeof(globals) / sizeof(globals[0]) - 1;
         for (size_t i = 0; i < n && x < COLS - 4; i++) {
             if (!k[i].hint)
                 continue;
@@ -138,7 +147,7 @@ void dash_draw(struct dash *d)
 {
     struct view *v = d->stack[d->depth - 1];
     WINDOW *w;
-    int top;
+    int top, strip;
 
     if (COLS < DASH_MIN_COLS || LINES < DASH_MIN_LINES) {
         draw_too_small();
@@ -147,14 +156,19 @@ void dash_draw(struct dash *d)
     erase();
     top = 1 + draw_banner(d);
     d->view_top = top;
-    w = derwin(stdscr, LINES - top - 2, COLS, top, 0);
+    strip = dash_strip_lines(d);
+    w = derwin(stdscr, LINES - top - 2 - strip, COLS, top, 0);
     if (w != NULL) {
         v->ops->draw(v, w, true);
         delwin(w);
     }
     draw_title(d, v); /* after the view: it counts what the view has just filtered */
+    if (strip)
+        dash_strip_draw(d, LINES - 3);
     draw_message(d);
-    draw_hints(v);
+    draw_hints(d, v);
+    if (d->dialog != 0)
+        dash_dialog_draw(d); /* modal, over the view */
     if (d->input_mode)
         draw_message(d); /* leave the cursor on the input line */
     refresh();

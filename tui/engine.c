@@ -343,14 +343,14 @@ bool engine_stop(struct engine *g, int wait_ms)
     g->stop = true;
     pthread_cond_signal(&g->cv);
     pthread_mutex_unlock(&g->mu);
-    clock_gettime(CLOCK_REALTIME, &ts);
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* a wall-clock step must not stretch the wait */
     ts.tv_sec += wait_ms / 1000;
     ts.tv_nsec += (long)(wait_ms % 1000) * 1000000;
     if (ts.tv_nsec >= 1000000000) {
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000;
     }
-    exited = pthread_timedjoin_np(g->thread, NULL, &ts) == 0;
+    exited = pthread_clockjoin_np(g->thread, NULL, CLOCK_MONOTONIC, &ts) == 0;
     if (!exited)
         return false; /* still inside a network call: the process exit ends it */
 release:

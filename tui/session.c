@@ -51,13 +51,21 @@ static void open_config(struct session *s, const struct session_options *opt)
     s->config_is_fallback = s->cfg != NULL;
 }
 
+/* Per attempt: the caller's limit, or [general] request_timeout when that is shorter. */
+static long attempt_timeout_ms(const struct session *s, const struct session_options *opt)
+{
+    long cfg = s->cfg ? (long)s->cfg->general.request_timeout_s * 1000 : 0;
+
+    return cfg > 0 && (opt->timeout_ms <= 0 || cfg < opt->timeout_ms) ? cfg : opt->timeout_ms;
+}
+
 static void open_http(struct session *s, const struct session_options *opt, struct err *e)
 {
     struct http_options ho = {0};
 
     ho.max_in_flight = s->cfg ? s->cfg->general.max_in_flight : 0;
     ho.connect_timeout_ms = opt->connect_timeout_ms;
-    ho.timeout_ms = opt->timeout_ms;
+    ho.timeout_ms = attempt_timeout_ms(s, opt);
     ho.max_attempts = opt->max_attempts;
     ho.on_call = on_call;
     ho.on_call_ctx = s;
@@ -86,7 +94,7 @@ static void open_google(struct session *s, const struct session_options *opt)
 
     go.on_call = on_call;
     go.on_call_ctx = s;
-    go.timeout_ms = opt->timeout_ms;
+    go.timeout_ms = attempt_timeout_ms(s, opt);
     go.connect_timeout_ms = opt->connect_timeout_ms;
     go.max_attempts = opt->max_attempts;
     if (file == NULL) {

@@ -46,6 +46,6 @@ struct view {
 
 /* The views. */
 extern const struct view_ops grid_view, day_view, runs_view, exports_view, tables_view, schema_view,
-    audit_view, history_view, calls_view, help_view;
+    audit_view, history_view, calls_view, help_view, actions_view;
 
 #endif

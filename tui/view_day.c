@@ -182,6 +182,10 @@ static enum key_result day_key(struct view *v, int ch)
     lv_sync(&y->lv, v->d);
     r = lv_current(&y->lv);
 
+    if (ch == 'r') {
+        dash_action(v->d, ACT_RERUN, y->pipeline, y->day, NULL, 0);
+        return KR_HANDLED;
+    }
     if (ch != 'L')
         return lv_key(&y->lv, v->d, ch);
     if (r == (size_t)-1 || y->r[r].stage != STAGE_TRANSFER || y->r[r].service_id == NULL)

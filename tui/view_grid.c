@@ -8,37 +8,10 @@
 
 #include "core/timeutil.h"
 #include "state/grid.h"
-#include "tui/dash.h"
+#include "tui/view_grid_int.h"
 
 #define NAME_MIN 12
 #define NAME_MAX 28
-#define CELL_W 4
-
-struct gcell {
-    signed char state[STAGE_COUNT]; /* enum run_state, -1: no run */
-    unsigned char attempts[STAGE_COUNT];
-};
-
-struct grid {
-    char (*days)[TIME_DAY_LEN]; /* newest first */
-    int ndays;
-    char **names;
-    int *worst; /* per pipeline: the worst severity, -1 when nothing ran */
-    bool *failing;
-    size_t npipes;
-    struct gcell *cells; /* npipes * ndays */
-    size_t *rows;        /* pipelines shown, in order */
-    size_t nrows;
-    size_t sel, top; /* in rows */
-    int col, left;   /* day index */
-    int page;
-    bool by_worst; /* `o`: failures first */
-    bool rev;
-    char filter[128];
-    bool fail_only;
-    unsigned gen;
-    int namew;
-};
 
 static const struct key_help grid_keys[] = {
     {"Enter", "day detail", true},
@@ -49,13 +22,8 @@ static const struct key_help grid_keys[] = {
     {"Home/End", "first/last pipeline", false},
     {"o", "sort: name / failures first", false},
     {"O", "reverse the sort", false},
-    {"f", "failures only", true},
+    {"f", "failures only", false},
 };
-
-static struct gcell *cell_at(struct grid *g, size_t p, int day)
-{
-    return &g->cells[p * (size_t)g->ndays + (size_t)day];
-}
 
 static void grid_clear(struct grid *g)
 {
@@ -108,7 +76,7 @@ static int cmp_worst(const void *a, const void *b, void *ctx)
     return strcmp(g->names[x], g->names[y]);
 }
 
-static void grid_refilter(struct grid *g, const struct dash *d)
+void grid_refilter(struct grid *g, const struct dash *d)
 {
     size_t cur = g->sel < g->nrows ? g->rows[g->sel] : (size_t)-1;
 
@@ -244,6 +212,7 @@ static void describe(struct view *v, struct grid *g, char *out, size_t n)
 {
     size_t p;
     struct gcell *c;
+    const struct db_action *a;
     int k;
 
     if (g->nrows == 0) {
@@ -254,6 +223,7 @@ static void describe(struct view *v, struct grid *g, char *out, size_t n)
     }
     p = g->rows[g->sel];
     c = cell_at(g, p, g->col);
+    a = dash_inflight(v->d, g->names[p], g->days[g->col]);
     k = snprintf(out, n, "%s %s:", g->names[p], g->days[g->col]);
     for (int s = 0; s < STAGE_COUNT && k > 0 && (size_t)k < n; s++) {
         if (c->state[s] < 0)
@@ -264,6 +234,9 @@ static void describe(struct view *v, struct grid *g, char *out, size_t n)
                           run_state_name((enum run_state)c->state[s]),
                           c->attempts[s] > 1 ? " (retried)" : "");
     }
+    if (a != NULL && k > 0 && (size_t)k < n)
+        snprintf(out + k, n - (size_t)k, "  %s action #%lld (a: progress)",
+                 db_action_owner_alive(a) ? "» in flight:" : "interrupted:", (long long)a->id);
 }
 
 static void grid_draw(struct view *v, WINDOW *w, bool focused)
@@ -302,115 +275,15 @@ static void grid_draw(struct view *v, WINDOW *w, bool focused)
                 pos == g->sel   ? ROLE_HEAD
                 : g->failing[p] ? ROLE_FAILED
                                 : ROLE_NONE);
-        for (int k = 0; k < ncols; k++)
+        for (int k = 0; k < ncols; k++) {
             draw_cell(v, w, 1 + i, x0 + k * CELL_W, cell_at(g, p, g->left + k),
                       pos == g->sel && g->left + k == g->col);
+            if (dash_inflight(v->d, g->names[p], g->days[g->left + k]) != NULL)
+                tui_put(w, 1 + i, x0 + k * CELL_W + 3, v->d->utf8 ? "»" : ">", 1, ROLE_ACTIVE);
+        }
     }
     describe(v, g, line, sizeof(line));
     tui_put(w, rows - 1, 0, line, cols, ROLE_NONE);
-}
-
-/* Moves to the next (dir 1) or previous (-1) cell with a failed stage, row by row. */
-static void next_failure(struct view *v, struct grid *g, int dir)
-{
-    size_t total = g->nrows * (size_t)g->ndays, at = g->sel * (size_t)g->ndays + (size_t)g->col;
-
-    for (size_t k = 1; k <= total; k++) {
-        size_t i = (at + (dir > 0 ? k : total - k)) % total;
-        struct gcell *c = cell_at(g, g->rows[i / (size_t)g->ndays], (int)(i % (size_t)g->ndays));
-        for (int s = 0; s < STAGE_COUNT; s++)
-            if (c->state[s] >= 0 && run_state_is_failure((enum run_state)c->state[s])) {
-                g->sel = i / (size_t)g->ndays;
-                g->col = (int)(i % (size_t)g->ndays);
-                return;
-            }
-    }
-    dash_msg(v->d, ROLE_OK, "no failures in the grid");
-}
-
-static enum key_result grid_key(struct view *v, int ch)
-{
-    struct grid *g = v->priv;
-    size_t last, page = g->page > 1 ? (size_t)g->page - 1 : 1;
-    char arg[512];
-
-    if (strcmp(g->filter, v->d->filter) != 0 || g->fail_only != v->d->failures_only)
-        grid_refilter(g, v->d); /* keys typed before the next draw act on the filtered rows */
-    last = g->nrows > 0 ? g->nrows - 1 : 0;
-
-    switch (ch) {
-    case KEY_UP:
-    case 'k':
-        g->sel = g->sel > 0 ? g->sel - 1 : 0;
-        break;
-    case KEY_DOWN:
-    case 'j':
-        g->sel = g->sel < last ? g->sel + 1 : last;
-        break;
-    case KEY_LEFT:
-    case 'h':
-        g->col = g->col > 0 ? g->col - 1 : 0;
-        break;
-    case KEY_RIGHT:
-    case 'l':
-        g->col = g->col + 1 < g->ndays ? g->col + 1 : g->col;
-        break;
-    case KEY_PPAGE:
-        g->sel = g->sel > page ? g->sel - page : 0;
-        break;
-    case KEY_NPAGE:
-        g->sel = g->sel + page < last ? g->sel + page : last;
-        break;
-    case KEY_HOME:
-    case 'g':
-        g->sel = 0;
-        break;
-    case KEY_END:
-    case 'G':
-        g->sel = last;
-        break;
-    case 'n':
-    case 'N':
-        if (g->nrows > 0)
-            next_failure(v, g, ch == 'n' ? 1 : -1);
-        break;
-    case 'o':
-    case 'O':
-        if (ch == 'o')
-            g->by_worst = !g->by_worst;
-        else
-            g->rev = !g->rev;
-        grid_refilter(g, v->d);
-        dash_msg(v->d, ROLE_NONE, "sorted by %s%s", g->by_worst ? "worst state" : "name",
-                 g->rev ? ", reversed" : "");
-        break;
-    case '\r':
-    case '\n':
-    case KEY_ENTER:
-        if (g->nrows == 0)
-            break;
-        snprintf(arg, sizeof(arg), "%s\t%s", g->names[g->rows[g->sel]], g->days[g->col]);
-        dash_push(v->d, &day_view, arg);
-        break;
-    case KEY_MOUSE: {
-        MEVENT me;
-        if (getmouse(&me) != OK)
-            break;
-        if (me.bstate & BUTTON4_PRESSED)
-            g->sel = g->sel > 3 ? g->sel - 3 : 0;
-        else if (me.bstate & BUTTON5_PRESSED)
-            g->sel = g->sel + 3 < last ? g->sel + 3 : last;
-        else if (me.y > v->d->view_top && g->top + (size_t)(me.y - v->d->view_top - 1) < g->nrows) {
-            g->sel = g->top + (size_t)(me.y - v->d->view_top - 1);
-            if (me.x > g->namew && g->left + (me.x - g->namew - 1) / CELL_W < g->ndays)
-                g->col = g->left + (me.x - g->namew - 1) / CELL_W;
-        }
-        break;
-    }
-    default:
-        return KR_UNHANDLED;
-    }
-    return KR_HANDLED;
 }
 
 static void grid_title(struct view *v, char *out, size_t n)

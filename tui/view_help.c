@@ -9,7 +9,8 @@
 static const struct key_help global_keys[] = {
     {"?", "this help", true},
     {"/", "filter (sticky across views; Enter keeps it, Esc restores)", true},
-    {":", "command: grid tables runs exports audit history calls help q (Tab completes)", true},
+    {":", "command: grid tables runs exports audit history calls actions help q (Tab completes)",
+     true},
     {"@", "command log: every API call", true},
     {"f", "failures only (toggle)", true},
     {"Ctrl-R", "refresh now", true},
@@ -75,6 +76,15 @@ static void help_draw(struct view *v, WINDOW *w, bool focused)
     if (h->of != NULL) {
         snprintf(t, sizeof(t), "Keys of the %s view", h->of->name);
         y = section(w, y, h->top, rows, cols, t, h->of->keys, h->of->nkeys);
+    }
+    if (h->of != NULL) {
+        size_t na;
+        const struct key_help *k = dash_action_keys(v->d, h->of->name, &na);
+        y = section(w, y, h->top, rows, cols,
+                    v->d->cfg->general.read_only
+                        ? "Operator actions (read-only mode: rerun and backfill are off)"
+                        : "Operator actions (confirmed first; Cancel is the default)",
+                    k, na);
     }
     y = section(w, y, h->top, rows, cols, "Keys everywhere", global_keys,
                 sizeof(global_keys) / sizeof(global_keys[0]));

@@ -40,7 +40,9 @@ struct fc_faults {
     double error_5xx_rate;
     double reset_rate;    /* close the connection with a TCP reset, no answer */
     double truncate_rate; /* Content-Length larger than the body sent, then close */
-    long stall_ms;        /* hold the answer this long (per request, counted as a fault) */
+    long stall_ms;        /* hold the answer this long (counted as a fault): every request, or
+                           * only a stall_rate share of them when stall_rate > 0 */
+    double stall_rate;    /* 0..1; 0 with stall_ms > 0 = every request stalls */
     long retry_after_s;   /* Retry-After on throttling and 503 answers; 0 = no header */
     long max_faults;      /* stop injecting after this many faults; 0 = no limit */
     long faults_done;
@@ -71,7 +73,7 @@ struct fakecloud {
 
     pthread_mutex_t lock; /* faults, rng, counters, calls file */
     struct fc_faults global;
-    char svc_name[FC_MAX_SERVICES][32];
+    char svc_name[FC_MAX_SERVICES][64]; /* "SERVICE" or "SERVICE:OPERATION" */
     struct fc_faults svc[FC_MAX_SERVICES];
     int n_svc;
     uint64_t rng;

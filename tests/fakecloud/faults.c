@@ -55,6 +55,7 @@ static const struct knob {
     {"reset_rate", 1, offsetof(struct fc_faults, reset_rate)},
     {"truncate_rate", 1, offsetof(struct fc_faults, truncate_rate)},
     {"stall_ms", 0, offsetof(struct fc_faults, stall_ms)},
+    {"stall_rate", 1, offsetof(struct fc_faults, stall_rate)},
     {"retry_after_s", 0, offsetof(struct fc_faults, retry_after_s)},
     {"max_faults", 0, offsetof(struct fc_faults, max_faults)},
 };
@@ -91,14 +92,15 @@ static int load_one(struct fc_faults *f, json_t *obj, const char *where, char *e
 int fc_faults_load(struct fakecloud *fc, json_t *faults, char *errbuf, size_t errlen)
 {
     struct fc_faults global, svc[FC_MAX_SERVICES];
-    char names[FC_MAX_SERVICES][32];
+    char names[FC_MAX_SERVICES][64];
     const char *key;
     json_t *v;
     int n = 0;
 
     memset(&global, 0, sizeof(global));
     if (faults != NULL && !json_is_object(faults)) {
-        snprintf(errbuf, errlen, "faults: want an object {\"global\": {...}, \"SERVICE\": {...}}");
+        snprintf(errbuf, errlen,
+                 "faults: want an object {\"global\": {...}, \"SERVICE[:OPERATION]\": {...}}");
         return -1;
     }
     json_object_foreach(faults, key, v)
@@ -128,12 +130,12 @@ int fc_faults_load(struct fakecloud *fc, json_t *faults, char *errbuf, size_t er
 
 static json_t *one_json(const struct fc_faults *f)
 {
-    return json_pack("{s:I,s:f,s:f,s:f,s:f,s:I,s:I,s:I,s:I}", "latency_ms",
+    return json_pack("{s:I,s:f,s:f,s:f,s:f,s:I,s:f,s:I,s:I,s:I}", "latency_ms",
                      (json_int_t)f->latency_ms, "throttle_rate", f->throttle_rate, "error_5xx_rate",
                      f->error_5xx_rate, "reset_rate", f->reset_rate, "truncate_rate",
-                     f->truncate_rate, "stall_ms", (json_int_t)f->stall_ms, "retry_after_s",
-                     (json_int_t)f->retry_after_s, "max_faults", (json_int_t)f->max_faults,
-                     "faults_done", (json_int_t)f->faults_done);
+                     f->truncate_rate, "stall_ms", (json_int_t)f->stall_ms, "stall_rate",
+                     f->stall_rate, "retry_after_s", (json_int_t)f->retry_after_s, "max_faults",
+                     (json_int_t)f->max_faults, "faults_done", (json_int_t)f->faults_done);
 }
 
 json_t *fc_faults_json(struct fakecloud *fc)
@@ -201,22 +203,31 @@ int fc_faults_apply(struct fakecloud *fc, struct fc_request *req, struct fc_resp
     double x;
 
     pthread_mutex_lock(&fc->lock);
-    for (int i = 0; i < fc->n_svc; i++)
-        if (strcmp(fc->svc_name[i], req->service) == 0)
-            f = &fc->svc[i];
+    /* the most specific knobs: "SERVICE:OPERATION", else "SERVICE", else "global" */
+    for (int i = 0, best = 0; i < fc->n_svc; i++) {
+        const char *n = fc->svc_name[i];
+        size_t sl = strlen(req->service);
+        if (strcmp(n, req->service) == 0 && best < 1)
+            f = &fc->svc[i], best = 1;
+        else if (strncmp(n, req->service, sl) == 0 && n[sl] == ':' && req->operation != NULL &&
+                 strcmp(n + sl + 1, req->operation) == 0)
+            f = &fc->svc[i], best = 2;
+    }
     latency = f->latency_ms;
     retry_after = f->retry_after_s;
     if (f->max_faults == 0 || f->faults_done < f->max_faults) {
+        /* one draw; the rates are stacked: [stall | throttle | 5xx | reset | truncate | none] */
+        double stall_rate = f->stall_ms > 0 ? f->stall_rate : 0, edge = stall_rate;
         x = rng_unit(&fc->rng);
-        if (f->stall_ms > 0)
+        if (f->stall_ms > 0 && (f->stall_rate <= 0 || x < edge))
             kind = "stall", stall = f->stall_ms;
-        else if (x < f->throttle_rate)
+        else if (x < (edge += f->throttle_rate))
             kind = "throttle";
-        else if ((x -= f->throttle_rate) < f->error_5xx_rate)
+        else if (x < (edge += f->error_5xx_rate))
             kind = "5xx";
-        else if ((x -= f->error_5xx_rate) < f->reset_rate)
+        else if (x < (edge += f->reset_rate))
             kind = "reset";
-        else if ((x -= f->reset_rate) < f->truncate_rate)
+        else if (x < (edge += f->truncate_rate))
             kind = "truncate";
         if (kind)
             f->faults_done++;

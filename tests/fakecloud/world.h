@@ -334,7 +334,8 @@ struct fw_pipeline {
     int work_seconds;                  /* how long a started export/run takes */
     struct fw_day_plan *days;          /* n_days entries, [0] = oldest day */
     struct fw_plan rerun[FW_N_STAGES]; /* outcome of work started at run time */
-    int query_ddl; /* 1: CREATE OR REPLACE TABLE in the query; 0: destination template */
+    int query_ddl;      /* 1: CREATE OR REPLACE TABLE in the query; 0: destination template */
+    int ignore_unknown; /* the transfer's ignore_unknown_values (scenario; default 1) */
 };
 
 /* ---- the world --------------------------------------------------------------------------------
@@ -517,10 +518,13 @@ long fw_rds_export_start(struct fw_world *w, const struct fw_rds_export_req *q, 
                          struct fw_error *e);
 
 /* Lambda Invoke with the event payload (JSON text): {"date":"YYYY-MM-DD"} (or an EventBridge
- * event whose "time" gives the day, or {} = today) starts that day's exports of every pipeline
- * as the scenario's rerun plan says. Fills *result with the function's JSON answer (malloc'd);
- * *function_error = 1 when it is an Unhandled error object. -1: ResourceNotFoundException or
- * InvalidRequestContentException. */
+ * event whose "time" gives the day, or {} = today), optionally with "table" (one DynamoDB table)
+ * or "cluster" (one Aurora cluster), starts that day's exports (ExportTime = the day's nightly
+ * export time) as the scenario's rerun plan says. Fills *result with the function's JSON answer
+ * (malloc'd): {"statusCode":200,"date":D,"started":[export ARN | task id |
+ * {"table"|"cluster":NAME,"error":CODE,"message":TEXT}]}; *function_error = 1 when it is an
+ * Unhandled error object (lambda_fail, or an event it cannot read: not an object, a member of
+ * the wrong type, a bad date, an unknown table or cluster). -1: InvalidRequestContentException. */
 int fw_lambda_invoke(struct fw_world *w, size_t fn, const char *payload, size_t len, int64_t now_ms,
                      char **result, int *function_error, struct fw_error *e);
 

@@ -154,16 +154,42 @@ int fw_rds_percent(const struct fw_rds_export *x, int64_t now_ms)
     return (int)((now_ms - x->work.start_ms) * 100 / (x->work.end_ms - x->work.start_ms + 1));
 }
 
-/* The day an invoke payload names: {"date":"YYYY-MM-DD"}, an EventBridge event's "time", or
- * today. -1 with e set when the payload is not a JSON object or the date is malformed. */
-static int invoke_day(struct fw_world *w, json_t *ev, int64_t now_ms, int *day, struct fw_error *e)
+/* The event an invoke payload carries: the day ({"date":"YYYY-MM-DD"}, an EventBridge event's
+ * "time", or today) and, optionally, the one DynamoDB "table" or Aurora "cluster" to export
+ * (absent: every pipeline, as the nightly run does). -1 with e set (the message the function
+ * throws) for anything else: not an object, a member of the wrong type, a bad date, an unknown
+ * table or cluster — what a real handler does with an event it cannot read. */
+struct invoke_event {
+    int day;
+    long table;   /* index into ddb_tables, -1 = all */
+    long cluster; /* index into clusters, -1 = all */
+};
+
+static int invoke_event(struct fw_world *w, json_t *ev, int64_t now_ms, struct invoke_event *out,
+                        struct fw_error *e)
 {
-    const char *date = json_string_value(json_object_get(ev, "date"));
+    json_t *jd = json_object_get(ev, "date"), *jt = json_object_get(ev, "table"),
+           *jc = json_object_get(ev, "cluster");
+    const char *date = json_string_value(jd);
     const char *time = json_string_value(json_object_get(ev, "time"));
     struct err er = ERR_INIT;
     char d[TIME_DAY_LEN];
     int64_t ms;
 
+    out->table = out->cluster = -1;
+    if (!json_is_object(ev))
+        return fw_fail(e, 200, "BadEvent", "the event must be a JSON object");
+    if ((jd && !json_is_string(jd)) || (jt && !json_is_string(jt)) || (jc && !json_is_string(jc)))
+        return fw_fail(e, 200, "BadEvent", "\"date\", \"table\" and \"cluster\" must be strings");
+    if (jt && jc)
+        return fw_fail(e, 200, "BadEvent", "give \"table\" or \"cluster\", not both");
+    if (jt && ((out->table = fw_ddb_table_find(w, json_string_value(jt))) < 0 ||
+               strcmp(w->ddb_tables[out->table].name, json_string_value(jt)) != 0))
+        return fw_fail(e, 200, "BadEvent", "no DynamoDB table \"%s\" is exported by this function",
+                       json_string_value(jt));
+    if (jc && (out->cluster = fw_cluster_find(w, json_string_value(jc))) < 0)
+        return fw_fail(e, 200, "BadEvent", "no Aurora cluster \"%s\" is exported by this function",
+                       json_string_value(jc));
     if (date == NULL && time != NULL) {
         if (time_parse_rfc3339(time, &ms, &er) != 0)
             return fw_fail(e, 200, "BadEvent", "cannot read event time \"%s\"", time);
@@ -173,72 +199,80 @@ static int invoke_day(struct fw_world *w, json_t *ev, int64_t now_ms, int *day, 
         time_day_of(now_ms, d);
         date = d;
     }
-    if (time_day_valid(date, &er) != 0 || fw_day_offset(w, date, day) != 0)
+    if (time_day_valid(date, &er) != 0 || fw_day_offset(w, date, &out->day) != 0)
         return fw_fail(e, 200, "BadEvent", "\"date\" must be YYYY-MM-DD, got \"%s\"", date);
     return 0;
 }
 
-int fw_lambda_invoke(struct fw_world *w, size_t fn, const char *payload, size_t len, int64_t now_ms,
-                     char **result, int *function_error, struct fw_error *e)
+/* The function's answer for an export it could not start. */
+static json_t *start_error(const char *what, const char *name, const struct fw_error *fe)
 {
-    json_error_t jerr;
-    json_t *ev = len ? json_loadb(payload, len, 0, &jerr) : json_object();
-    json_t *out = NULL, *started = json_array();
-    struct fw_error fe;
-    int day, rc = 0;
+    return json_pack("{s:s,s:s,s:s}", what, name, "error", fe->code, "message", fe->message);
+}
 
-    *result = NULL;
-    *function_error = 0;
-    if (ev == NULL || started == NULL) {
-        json_decref(started);
-        json_decref(ev);
-        return fw_fail(e, 400, "InvalidRequestContentException",
-                       "Could not parse request body into json: %s", jerr.text);
-    }
-    if (w->lambdas[fn].fail_message || invoke_day(w, ev, now_ms, &day, &fe) != 0) {
-        const char *msg = w->lambdas[fn].fail_message ? w->lambdas[fn].fail_message : fe.message;
-        out = json_pack("{s:s,s:s,s:[s]}", "errorMessage", msg, "errorType", "Error", "stackTrace",
-                        "    at exportHandler (/var/task/index.js:42:11)");
-        *function_error = 1;
-        goto done;
-    }
-    for (size_t i = 0; i < w->n_pipelines && rc == 0; i++) {
+/* The day's DynamoDB exports: ExportTime = the day's nightly export time (now at the latest),
+ * into the same day prefix as the nightly ones. */
+static void invoke_ddb(struct fw_world *w, const struct invoke_event *ev, int64_t now_ms,
+                       json_t *started)
+{
+    for (size_t i = 0; i < w->n_pipelines; i++) {
         struct fw_pipeline *p = &w->pipelines[i];
         struct fw_ddb_export_req q;
+        struct fw_error fe;
         char *prefix, *fp;
         long x;
-        if (p->source != FW_SRC_DYNAMODB)
+        if (p->source != FW_SRC_DYNAMODB || ev->cluster >= 0 ||
+            (ev->table >= 0 && p->table != (size_t)ev->table))
             continue;
-        prefix = fw_day_prefix(w, p, day);
+        prefix = fw_day_prefix(w, p, ev->day);
         memset(&q, 0, sizeof(q));
         q.table_arn = w->ddb_tables[p->table].arn;
         q.bucket = p->bucket;
         q.prefix = prefix;
+        q.has_export_time = 1;
+        q.export_time_ms = fw_local_at(w, ev->day, w->export_min) + (int64_t)(i % 60) * 1000;
+        if (q.export_time_ms > now_ms)
+            q.export_time_ms = now_ms;
         fp = fw_ddb_fingerprint(&q);
         q.fingerprint = fp ? fp : "";
         x = fw_ddb_export_start(w, &q, now_ms, &fe);
         if (x >= 0) {
-            w->ddb_exports[x].day = day; /* the data day the function was asked for */
+            w->ddb_exports[x].day = ev->day; /* the data day the function was asked for */
             json_array_append_new(started, json_string(w->ddb_exports[x].arn));
         } else {
-            json_array_append_new(started,
-                                  json_pack("{s:s,s:s}", "table", p->name, "error", fe.code));
+            json_array_append_new(started, start_error("table", w->ddb_tables[p->table].name, &fe));
         }
         free(prefix);
         free(fp);
     }
+}
+
+/* One Aurora export per cluster from the day's snapshot. */
+static void invoke_rds(struct fw_world *w, const struct invoke_event *ev, int64_t now_ms,
+                       json_t *started)
+{
     for (size_t c = 0; c < w->n_clusters; c++) {
         struct fw_rds_export_req q;
+        struct fw_error fe = {0, "NoMemory", "out of memory"};
         char *id = NULL;
         long snap = -1, x;
-        for (size_t s = 0; s < w->n_snapshots; s++)
-            if (w->snapshots[s].cluster == c && w->snapshots[s].day == day)
-                snap = (long)s;
-        if (snap < 0)
+        if (ev->table >= 0 || (ev->cluster >= 0 && (size_t)ev->cluster != c))
             continue;
+        for (size_t s = 0; s < w->n_snapshots; s++)
+            if (w->snapshots[s].cluster == c && w->snapshots[s].day == ev->day)
+                snap = (long)s;
+        if (snap < 0) {
+            if (ev->cluster >= 0) {
+                fw_fail(&fe, 404, "DBClusterSnapshotNotFoundFault",
+                        "no snapshot of cluster %s was taken on %s", w->clusters[c].id,
+                        fw_day(w, ev->day) ? fw_day(w, ev->day) : "that day");
+                json_array_append_new(started, start_error("cluster", w->clusters[c].id, &fe));
+            }
+            continue;
+        }
         for (int n = 1; id == NULL || fw_rds_export_find(w, id) >= 0; n++) {
             free(id);
-            id = fw_printf("%s-%s-rerun-%d", w->clusters[c].id, fw_day(w, day), n);
+            id = fw_printf("%s-%s-rerun-%d", w->clusters[c].id, fw_day(w, ev->day), n);
             if (id == NULL)
                 break;
         }
@@ -252,20 +286,48 @@ int fw_lambda_invoke(struct fw_world *w, size_t fn, const char *payload, size_t 
         if (x >= 0) {
             /* the same per-day prefix the nightly export writes */
             struct fw_rds_export *r = &w->rds_exports[x];
-            char *pre = r->pipeline >= 0 ? fw_day_prefix(w, &w->pipelines[r->pipeline], day) : NULL;
+            char *pre =
+                r->pipeline >= 0 ? fw_day_prefix(w, &w->pipelines[r->pipeline], ev->day) : NULL;
             if (pre) {
                 free(r->prefix);
                 r->prefix = pre;
             }
             json_array_append_new(started, json_string(r->id));
         } else {
-            json_array_append_new(started, json_pack("{s:s,s:s}", "cluster", w->clusters[c].id,
-                                                     "error", id ? fe.code : "NoMemory"));
+            json_array_append_new(started, start_error("cluster", w->clusters[c].id, &fe));
         }
         free(id);
     }
+}
+
+int fw_lambda_invoke(struct fw_world *w, size_t fn, const char *payload, size_t len, int64_t now_ms,
+                     char **result, int *function_error, struct fw_error *e)
+{
+    json_error_t jerr;
+    json_t *ev = len ? json_loadb(payload, len, JSON_DECODE_ANY, &jerr) : json_object();
+    json_t *out = NULL, *started = json_array();
+    struct invoke_event iev;
+    struct fw_error fe;
+
+    *result = NULL;
+    *function_error = 0;
+    if (ev == NULL || started == NULL) {
+        json_decref(started);
+        json_decref(ev);
+        return fw_fail(e, 400, "InvalidRequestContentException",
+                       "Could not parse request body into json: %s", jerr.text);
+    }
+    if (w->lambdas[fn].fail_message || invoke_event(w, ev, now_ms, &iev, &fe) != 0) {
+        const char *msg = w->lambdas[fn].fail_message ? w->lambdas[fn].fail_message : fe.message;
+        out = json_pack("{s:s,s:s,s:[s]}", "errorMessage", msg, "errorType", "Error", "stackTrace",
+                        "    at exportHandler (/var/task/index.js:42:11)");
+        *function_error = 1;
+        goto done;
+    }
+    invoke_ddb(w, &iev, now_ms, started);
+    invoke_rds(w, &iev, now_ms, started);
     out = json_pack("{s:i,s:s,s:O}", "statusCode", 200, "date",
-                    fw_day(w, day) ? fw_day(w, day) : "", "started", started);
+                    fw_day(w, iev.day) ? fw_day(w, iev.day) : "", "started", started);
 done:
     json_decref(started);
     json_decref(ev);

@@ -196,7 +196,8 @@ static long config_add(struct fw_world *w, size_t pi, enum fw_dts_kind kind, int
                             json_string(p->source == FW_SRC_DYNAMODB ? "JSON" : "PARQUET"));
         json_object_set_new(c->params, "write_disposition", json_string("WRITE_APPEND"));
         json_object_set_new(c->params, "max_bad_records", json_string("0"));
-        json_object_set_new(c->params, "ignore_unknown_values", json_string("true"));
+        json_object_set_new(c->params, "ignore_unknown_values",
+                            json_string(p->ignore_unknown ? "true" : "false"));
         json_object_set_new(c->params, "access_key_id", json_string("AKIAFAKEDTSREADER001"));
         free(path);
     } else {
@@ -229,10 +230,9 @@ static long config_add(struct fw_world *w, size_t pi, enum fw_dts_kind kind, int
 static int gen_one(struct fw_gen_ctx *g, json_t *v, size_t pi)
 {
     static const char *const allowed[] = {
-        "name",         "source", "description", "prefix",    "date_template",
-        "transfer",     "query",  "query_style", "raw_table", "mart_table",
-        "work_seconds", "days",   "rerun",       "items",     "items_growth",
-        "columns",      NULL};
+        "name",  "source",      "description",  "prefix",     "date_template",         "transfer",
+        "query", "query_style", "raw_table",    "mart_table", "work_seconds",          "days",
+        "rerun", "items",       "items_growth", "columns",    "ignore_unknown_values", NULL};
     struct fw_world *w = g->w;
     struct fw_pipeline *p = FW_PUSH(w, pipelines, n_pipelines, FW_CAP_PIPELINES);
     char where[64], *style = NULL, *prefix = NULL;
@@ -258,6 +258,7 @@ static int gen_one(struct fw_gen_ctx *g, json_t *v, size_t pi)
         fw_gen_str(g, v, where, "date_template", "{run_time|\"%Y-%m-%d\"}", &p->date_template) ||
         fw_gen_bool(g, v, where, "transfer", 1, &p->has_transfer) ||
         fw_gen_bool(g, v, where, "query", 1, &p->has_query) ||
+        fw_gen_bool(g, v, where, "ignore_unknown_values", 1, &p->ignore_unknown) ||
         fw_gen_str(g, v, where, "query_style", "ddl", &style) ||
         fw_gen_str(g, v, where, "raw_table", p->name, &p->raw_id) ||
         fw_gen_str(g, v, where, "mart_table", p->name, &p->mart_id) ||

@@ -2,7 +2,10 @@
  * ended and applies its side effects once, in the order the work ended: a finished export
  * writes its S3 objects, a transfer run loads the files its data_path matches (modified since
  * the config's last success, as WRITE_APPEND does) or logs "No new files found", a query run
- * rewrites the mart table. Never answers requests itself. */
+ * rewrites the mart table. A JSON load with ignore_unknown_values "false" fails, as BigQuery
+ * does, when a DynamoDB export file it loads has an attribute (or a type descriptor of one) the
+ * raw table's Item RECORD lacks (the load job's "No such field: Item.x"); nothing is loaded
+ * then and the config's last success stays where it was. Never answers requests itself. */
 #include "tests/fakecloud/world.h"
 
 #include <fnmatch.h>
@@ -163,9 +166,55 @@ void fw_apply_rds_export(struct fw_world *w, size_t xi)
     fw_object_add(w, x->bucket, key, t1 - 1000, FW_GEN_RDS_INFO, xi, 1);
 }
 
+/* The member named name of a wire "fields" array, or NULL. */
+static json_t *member(json_t *fields, const char *name)
+{
+    size_t i;
+    json_t *f;
+
+    json_array_foreach(fields, i, f)
+    {
+        const char *n = json_string_value(json_object_get(f, "name"));
+        if (n != NULL && strcmp(n, name) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+/* The first field a DynamoDB export data object holds that the raw table t lacks
+ * ("Item.referral_code", or "Item.age.S" for a new type descriptor), malloc'd; NULL if none.
+ * The items of export day D have every attribute whose since_day <= D. */
+static char *unknown_field(const struct fw_world *w, const struct fw_bq_table *t,
+                           const struct fw_s3_object *o)
+{
+    const struct fw_ddb_export *x;
+    const struct fw_ddb_table *dt;
+    json_t *item;
+
+    if (o->gen != FW_GEN_DDB_DATA || o->ref >= w->n_ddb_exports)
+        return NULL;
+    x = &w->ddb_exports[o->ref];
+    dt = &w->ddb_tables[x->table];
+    item = member(t->schema_fields, "Item");
+    for (size_t k = 0; k < dt->n_attrs; k++) {
+        const struct fw_attr *a = &dt->attrs[k];
+        json_t *f;
+        if (a->since_day > x->day)
+            continue;
+        if ((f = member(json_object_get(item, "fields"), a->name)) == NULL)
+            return fw_printf("Item.%s", a->name);
+        if (member(json_object_get(f, "fields"), a->type) == NULL)
+            return fw_printf("Item.%s.%s", a->name, a->type);
+    }
+    return NULL;
+}
+
 /* The objects a transfer run loads: matching the rendered data_path, visible when the run
- * started, and (WRITE_APPEND) modified after the config's last successful run. */
-static long load_files(struct fw_world *w, struct fw_dts_run *run, const char *path, long *rows)
+ * started, and (WRITE_APPEND) modified after the config's last successful run. With strict
+ * (ignore_unknown_values false), *bad gets the first field a loaded file has that raw lacks
+ * and *bad_key that file's key (both malloc'd). */
+static long load_files(struct fw_world *w, struct fw_dts_run *run, const char *path, long *rows,
+                       const struct fw_bq_table *raw, int strict, char **bad, char **bad_key)
 {
     struct fw_dts_config *c = &w->dts_configs[run->config];
     const char *wd = json_string_value(json_object_get(run->params, "write_disposition"));
@@ -200,8 +249,44 @@ static long load_files(struct fw_world *w, struct fw_dts_run *run, const char *p
             continue;
         n++;
         *rows += o->items;
+        if (strict && raw != NULL && *bad == NULL && (*bad = unknown_field(w, raw, o)) != NULL)
+            *bad_key = fw_printf("s3://%s/%s", o->bucket, o->key);
     }
     return n;
+}
+
+/* The load job of the run fails on a field of file key that the raw table lacks, as a BigQuery JSON
+ * load with max_bad_records 0 does: the run FAILED (INVALID_ARGUMENT) with the job's error result
+ * as its errorStatus and ERROR log — the summary only ("JSON table encountered too many errors …
+ * Please look into the errors[] collection"): DTS does not pass the per-row error ("No such
+ * field: Item.x") on, which only the load job's errors[] holds. Nothing loaded. */
+static void fail_transfer(struct fw_world *w, size_t ri, long files, const char *key)
+{
+    struct fw_dts_run *run = &w->dts_runs[ri];
+    int64_t end = run->work.end_ms;
+    char h[33], *text, *job;
+
+    text = fw_printf("Moving data from Amazon S3 to Google Cloud complete: Moved %ld object(s).",
+                     files);
+    fw_dts_msg_add(w, ri, end - 60000, "INFO", text ? text : "Moved objects.");
+    free(text);
+    fw_rand_hex(w, h, 32);
+    job =
+        fw_printf("%s:bqts_%.8s-0000-%.4s-%.4s-%.12s", w->project_number, h, h + 8, h + 12, h + 16);
+    text = fw_printf(
+        "Job %s (table %s) failed with error INVALID_ARGUMENT: Error while reading data, error "
+        "message: JSON table encountered too many errors, giving up. Rows: 1; errors: 1. Please "
+        "look into the errors[] collection for more details. File: %s",
+        job ? job : "?",
+        json_string_value(json_object_get(run->params, "destination_table_name_template")),
+        key ? key : "?");
+    fw_dts_msg_add(w, ri, end - 1000, "ERROR", text ? text : "Error while reading data.");
+    free(run->work.error_code);
+    free(run->work.error_message);
+    run->work.error_code = strdup("3"); /* google.rpc INVALID_ARGUMENT */
+    run->work.error_message = text;
+    run->work.final = FW_FAILED;
+    free(job);
 }
 
 static void apply_transfer(struct fw_world *w, size_t ri)
@@ -212,11 +297,26 @@ static void apply_transfer(struct fw_world *w, size_t ri)
                                     run->run_time_ms);
     int64_t end = run->work.end_ms;
     long files, rows = 0;
-    char *text = NULL, h[33];
+    char *text = NULL, h[33], *bad = NULL, *bad_key = NULL;
+    const char *fmt = json_string_value(json_object_get(run->params, "file_format"));
+    const char *iu = json_string_value(json_object_get(run->params, "ignore_unknown_values"));
+    struct fw_pipeline *pl = c->pipeline >= 0 ? &w->pipelines[c->pipeline] : NULL;
+    const struct fw_bq_table *raw = pl && pl->has_transfer && pl->source == FW_SRC_DYNAMODB
+                                        ? &w->bq_tables[pl->raw_table]
+                                        : NULL;
 
     if (path == NULL)
         return;
-    files = load_files(w, run, path, &rows);
+    files = load_files(w, run, path, &rows, raw,
+                       fmt && strcmp(fmt, "JSON") == 0 && !(iu && strcmp(iu, "true") == 0), &bad,
+                       &bad_key);
+    if (bad != NULL) {
+        fail_transfer(w, ri, files, bad_key);
+        free(bad);
+        free(bad_key);
+        free(path);
+        return;
+    }
     if (files == 0) {
         text = fw_printf("Moving data from Amazon S3 to Google Cloud complete: Moved 0 object(s). "
                          "No new files found matching %s.",

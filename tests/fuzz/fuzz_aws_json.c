@@ -1,6 +1,7 @@
 /* Fuzz target: the AWS JSON answers pipetop reads (DynamoDB ListTables, DescribeTable,
  * DescribeContinuousBackups, ListExports, DescribeExport, ExportTableToPointInTime; EventBridge
- * DescribeRule, ListTargetsByRule; Lambda Invoke) and their JSON error bodies. */
+ * DescribeRule, ListTargetsByRule; Lambda Invoke and the export function's answer) and their
+ * JSON error bodies. */
 #include "tests/fuzz/fuzz.h"
 
 #include "core/apierr.h"
@@ -22,6 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct events_rule rule;
     struct events_targets targets;
     struct lambda_result lr;
+    struct lambda_export_answer la;
+    const char *picked;
     struct apierr ae;
 
     memset(&names, 0, sizeof(names));
@@ -63,6 +66,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&lr, 0, sizeof(lr));
     lambda_read_invoke(&lr, "fuzz-fn", 200, NULL, body, size, &e);
     lambda_result_release(&lr);
+    e = (struct err)ERR_INIT;
+    if (lambda_parse_export_answer(&la, "fuzz-fn", body, size, &e) == 0) {
+        lambda_export_pick(&picked, &la, "fuzz-fn", "2026-12-03",
+                           "arn:aws:dynamodb:us-east-1:123456789012:table/t", "t", NULL, &e);
+        lambda_export_pick(&picked, &la, "fuzz-fn", "2026-12-03", NULL, NULL, "c", &e);
+        lambda_export_answer_release(&la);
+    }
     e = (struct err)ERR_INIT;
     lambda_error(&e, "Invoke", 404, NULL, body, size);
     apierr_read_aws_json(&ae, 400, NULL, body, size);

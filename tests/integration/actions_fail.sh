@@ -1,9 +1,11 @@
 #!/bin/sh
 # tests/integration/actions_fail.sh: `pipetop rerun` when things go wrong, against the fake
 # cloud: a failure injected at the transfer stops the chain there (no query started; exit 1;
-# the audit log says failed); two reruns of the same day started together make one set of
-# calls (the second is refused, naming the running action); a rerun killed with SIGKILL between
-# two stages is shown at the next start and resumed without repeating the finished stage.
+# the audit log says failed); with DTS unreadable nothing is planned (exit 4); a 503 answer to
+# startManualRuns is not repeated (exit 4); two reruns of the same day started together make
+# one set of calls (the second is refused, naming the running action); a rerun killed with SIGKILL between
+# two stages is shown at the next start and resumed without repeating the finished stage, and
+# one killed while its export start call was in flight resumes from that export.
 set -u
 . tests/integration/actions_lib.inc
 
@@ -19,6 +21,33 @@ pt 0 audit audit --json
 has audit.out '"failed"'
 has audit.out "Transfer run failed"
 [ "$(sqlite3 "$PIPETOP_DB" "SELECT status FROM actions")" = failed ] || fail "action not failed"
+
+# DTS unreadable (every call reset): the rerun cannot know whether a run is already going, so it
+# plans nothing, names what it could not read, exits 4 and makes no mutating call (chaos test
+# finding: it said "no pipeline 'users' was found" and exited 2).
+start gap ""
+curl -s -o /dev/null -d '{"dts": {"reset_rate": 1}}' "$FAKECLOUD_URL/_fake/faults" ||
+    fail "could not set faults"
+pt 4 gap rerun users --date "$d4" --yes
+has gap.err "could not read dts transferConfigs.list"
+has gap.err "nothing was planned or started"
+[ -z "$(mutating)" ] || fail "a rerun with DTS unreadable made mutating calls: $(mutating)"
+
+# startManualRuns answered 503: not repeated (the service may have started the run), exit 4
+# (not 1: no stage failed), the error says so; the rerun after it starts the rest, once.
+start unavail ""
+curl -s -o /dev/null -d '{"dts:transferConfigs.startManualRuns": {"error_5xx_rate": 1}}' \
+    "$FAKECLOUD_URL/_fake/faults" || fail "could not set faults"
+pt 4 unavail rerun users --date "$d4" --yes
+has unavail.err "stopped at $d4 transfer"
+has unavail.err "HTTP 503 UNAVAILABLE"
+has unavail.err "the service may have carried it out"
+[ "$(mutating | grep -c startManualRuns)" = 1 ] || fail "a 503 startManualRuns was repeated: $(mutating)"
+curl -s -o /dev/null -d '{}' "$FAKECLOUD_URL/_fake/faults" || fail "could not clear faults"
+pt 0 unavail2 rerun users --date "$d4" --yes
+ops=$(mutating | awk '{print $1}' | tr '\n' ' ')
+[ "$ops" = "ExportTableToPointInTime transferConfigs.startManualRuns transferConfigs.startManualRuns transferConfigs.startManualRuns " ] ||
+    fail "after a 503 start, the rerun made, in order: '$ops'"
 
 # Two reruns of the same day at the same moment: one set of calls.
 start race ""
@@ -64,6 +93,31 @@ ops=$(mutating | awk '{print $1}' | tr '\n' ' ')
     fail "orders $d11 after the resumed rerun: $(day_states appdb/orders "$d11")"
 pt 0 list2 actions --all
 has list2.out "done"
+
+# SIGKILL while the export's start call is in flight (replies 300 ms late; the fake still
+# carries it out), the export finishing before the resume: the resume finds that export and
+# goes on from it, without a second ExportTableToPointInTime (crash test finding: it started a
+# new export under the next ClientToken).
+start inflight ""
+curl -s -o /dev/null -d '{"global": {"latency_ms": 300}}' "$FAKECLOUD_URL/_fake/faults" ||
+    fail "could not set faults"
+"$PIPETOP" rerun users --date "$d4" --yes >"$dir/f1.out" 2>"$dir/f1.err" </dev/null &
+k=$!
+i=0
+until sqlite3 "$PIPETOP_DB" "SELECT step FROM actions" 2>/dev/null | grep -q "export starting"; do
+    i=$((i + 1))
+    [ $i -gt 600 ] && break
+    sleep 0.01
+done
+kill -9 $k 2>/dev/null
+wait $k 2>/dev/null
+sleep 2
+pt 0 f2 rerun users --date "$d4" --yes
+has f2.out "resuming: waiting for arn:aws:dynamodb"
+[ "$(mutating | grep -c ExportTableToPointInTime)" = 1 ] ||
+    fail "the resume started a second export: $(mutating)"
+[ "$(day_states users "$d4")" = "SUCCEEDED SUCCEEDED SUCCEEDED" ] ||
+    fail "users $d4 after the resumed rerun: $(day_states users "$d4")"
 
 cleanup
 [ "$fails" -eq 0 ] && rm -rf "$work" && echo "actions_fail: all passed"

@@ -35,6 +35,7 @@ need_bin openssl openssl
 need_bin curl curl          # integration tests talk to the fake cloud's control endpoint
 need_bin python3 python3    # integration tests check JSON output
 need_bin script bsdutils    # colour tests run commands on a pty
+need_bin faketime faketime  # tests/integration/timeofday.sh runs the demo at chosen hours
 # CI runs `make fuzz-quick`: clang with libFuzzer (Debian 12 ships its runtime separately).
 need_bin clang clang
 need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev

@@ -28,7 +28,7 @@ for bin in "$@"; do
     run_one "unit/$(basename "$bin")" "$bin"
 done
 for t in tests/integration/*.sh; do
-    [ -e "$t" ] || continue
+    [ -e "$t" ] && [ "${UNIT_ONLY:-}" != 1 ] || continue
     run_one "integration/$(basename "$t" .sh)" sh "$t"
 done
 

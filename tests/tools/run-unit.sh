@@ -1,3 +1,3 @@
 #!/bin/sh
 # Run only the unit test binaries (make unit).
-exec env -u PIPETOP sh "$(dirname "$0")/run-all.sh" "$@" </dev/null
+exec env -u PIPETOP UNIT_ONLY=1 sh "$(dirname "$0")/run-all.sh" "$@" </dev/null

@@ -3,7 +3,8 @@
 # terminal — xterm under Xvfb with DejaVu Sans Mono and IPAGothic for Japanese — attached to a
 # tmux session that runs the dashboard, driven with send-keys and captured with ImageMagick.
 # Data: the fake cloud's demo world after a real `pipetop refresh`; when that refresh stores no
-# pipelines (linking not in this build), the mkdb fixture instead, and it says so.
+# pipelines (linking not in this build), the mkdb fixture instead, and it says so. On the demo
+# world it also reruns the failed export from the dashboard (dialog, progress, panel).
 set -eu
 PIPETOP=${PIPETOP:?set PIPETOP}
 FAKECLOUD=${FAKECLOUD:?set FAKECLOUD}
@@ -92,4 +93,14 @@ $T send-keys -t shot / m a r t . u s e r s Enter Enter / C-u Enter
 shot schema
 shot command-log Escape @
 shot help '?'
+if [ -z "$offline" ]; then # operator actions need the cloud: rerun the demo's failed export
+    $T send-keys -t shot q : g r i d Enter / u s e r s Enter n r
+    sleep 4 # the dialog plans from a fresh read of the clouds
+    shot confirm-dialog
+    $T send-keys -t shot y
+    sleep 5
+    shot action-progress
+    sleep 20
+    shot action-panel a
+fi
 echo "screenshots: taken from $source"

@@ -79,6 +79,7 @@ static void test_defaults_without_file(void **state)
     assert_int_equal(c->general.api_log_retention_days, 30);
     assert_int_equal(c->general.api_log_max_rows, 100000);
     assert_int_equal(c->general.max_in_flight, 16);
+    assert_int_equal(c->general.request_timeout_s, 60);
     assert_null(c->aws.region);
     assert_int_equal(c->aws.export_time_min, -1);
     assert_int_equal(c->aws.dynamodb_tables.n, 0);
@@ -163,6 +164,8 @@ static const struct bad_case bad_cases[] = {
      "to 90",
      NULL},
     {"int_range.ini", ":2: bad value '91' for days", NULL},
+    {"timeout_range.ini",
+     ":2: bad value '0' for request_timeout in [general]: expected seconds from 1 to 600", NULL},
     {"bad_zone.ini",
      ":2: bad value 'Mars/Olympus_Mons' for timezone in [general]: expected an "
      "IANA zone name",
@@ -381,7 +384,7 @@ static void test_visit_and_json(void **state)
 
     (void)state;
     assert_int_equal(config_visit(c, count_setting, &n), 0);
-    assert_int_equal(n, 23 + 2 * CONFIG_PK_COUNT);
+    assert_int_equal(n, 24 + 2 * CONFIG_PK_COUNT);
     assert_int_equal(config_to_json(c, &json, &e), 0);
     assert_non_null(strstr(json, "\"exists\": true"));
     assert_non_null(strstr(json, "\"value\": \"Asia/Tokyo\""));

@@ -269,9 +269,9 @@ static void test_newer_schema_refused_untouched(void **state)
 
     assert_int_equal(db_open(&db, f->path, 0, &e), 0);
     db_close(db);
-    /* a future pipetop's file: schema 7, in WAL mode, checkpointed on close */
+    /* a future pipetop's file: schema 99, in WAL mode, checkpointed on close */
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(h);
     snprintf(wal, sizeof(wal), "%s-wal", f->path);
     assert_int_not_equal(access(wal, F_OK), 0);
@@ -284,7 +284,7 @@ static void test_newer_schema_refused_untouched(void **state)
         assert_null(db);
         assert_int_equal(e2.code, ERR_DB);
         snprintf(want, sizeof(want),
-                 "was written by a newer pipetop (schema 7, this build knows %d); upgrade "
+                 "was written by a newer pipetop (schema 99, this build knows %d); upgrade "
                  "pipetop or use --db to point at another file",
                  db_schema_known());
         assert_non_null(strstr(e2.msg, want));

@@ -367,6 +367,41 @@ static void test_lambda(void **state)
     json_decref(doc);
     http_response_release(&r);
 
+    /* one table only: that table's export of that day and nothing else */
+    snprintf(body, sizeof(body), "{\"date\":\"%s\",\"table\":\"users\"}", day);
+    assert_int_equal(awsc_rest(&c, "lambda", "POST",
+                               "/2015-03-31/functions/nightly-export/invocations", body, &r),
+                     0);
+    assert_int_equal(r.status, 200);
+    assert_null(http_headers_get(&r.headers, "X-Amz-Function-Error"));
+    doc = json_loads(buf_cstr(&r.body), 0, NULL);
+    started = json_object_get(doc, "started");
+    assert_int_equal(json_array_size(started), 1);
+    assert_non_null(strstr(json_string_value(json_array_get(started, 0)), ":table/users/export/"));
+    json_decref(doc);
+    http_response_release(&r);
+    /* events the function cannot read: it throws (Unhandled), as a real handler would */
+    {
+        static const char *const bad[][2] = {
+            {"[\"2026-12-03\"]", "must be a JSON object"},
+            {"{\"date\":20261203}", "must be strings"},
+            {"{\"date\":\"2026-12-03\",\"table\":\"nope\"}", "no DynamoDB table \\\"nope\\\""},
+            {"{\"date\":\"2026-12-03\",\"cluster\":\"nope\"}", "no Aurora cluster"},
+            {"{\"date\":\"2026-12-03\",\"table\":\"users\",\"cluster\":\"appdb\"}", "not both"},
+        };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            assert_int_equal(awsc_rest(&c, "lambda", "POST",
+                                       "/2015-03-31/functions/nightly-export/invocations",
+                                       bad[i][0], &r),
+                             0);
+            assert_int_equal(r.status, 200);
+            assert_string_equal(http_headers_get(&r.headers, "X-Amz-Function-Error"), "Unhandled");
+            if (strstr(buf_cstr(&r.body), bad[i][1]) == NULL)
+                fail_msg("%s answered %s", bad[i][0], buf_cstr(&r.body));
+            http_response_release(&r);
+        }
+    }
+
     /* by ARN (percent-encoded as one segment) with a Tail log */
     assert_int_equal(awsc_rest(&c, "lambda", "POST",
                                "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aap-northeast-1%3A"

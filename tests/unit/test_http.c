@@ -370,6 +370,50 @@ static void test_reset_and_truncate(void **state)
     http_client_free(c);
 }
 
+/* A request that must not run twice (startManualRuns) is repeated only after throttling; after
+ * a cut body, a reset or a 5xx the service may have done it: one attempt, and the error says so
+ * (chaos test finding: a truncated startManualRuns answer started a second DTS run). */
+static int get_once(struct http_client *c, struct http_response *resp, struct err *e)
+{
+    struct http_request req;
+    char url[512];
+
+    snprintf(url, sizeof(url), "%s/_fake/echo", fc.url);
+    assert_int_equal(http_request_init(&req, "fake", "test", "GET", url, e), 0);
+    req.not_idempotent = 1;
+    return http_do(c, &req, resp, e);
+}
+
+static void test_not_idempotent(void **state)
+{
+    static const char *const ambiguous[] = {"{\"fake\":{\"truncate_rate\":1}}",
+                                            "{\"fake\":{\"reset_rate\":1}}",
+                                            "{\"fake\":{\"error_5xx_rate\":1}}"};
+    struct calls k = {0};
+    struct http_client *c = client(&k, 4);
+    struct http_response resp;
+    struct err e = ERR_INIT;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(ambiguous) / sizeof(ambiguous[0]); i++) {
+        err_clear(&e);
+        faults(ambiguous[i]);
+        assert_int_equal(get_once(c, &resp, &e), -1);
+        assert_int_equal(resp.retries, 0);
+        assert_non_null(strstr(e.msg, "the service may have carried it out"));
+        http_response_release(&resp);
+    }
+    err_clear(&e);
+    faults("{\"fake\":{\"throttle_rate\":1,\"max_faults\":1}}");
+    assert_int_equal(get_once(c, &resp, &e), 0);
+    assert_int_equal(resp.status, 200);
+    assert_int_equal(resp.retries, 1);
+    http_response_release(&resp);
+    faults("{}");
+    api_call_release(&k.last);
+    http_client_free(c);
+}
+
 static void test_max_response(void **state)
 {
     struct calls k = {0};
@@ -742,6 +786,7 @@ static void test_tls_always_verified(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_not_idempotent),
         cmocka_unit_test(test_urlencode),
         cmocka_unit_test(test_retry_classify),
         cmocka_unit_test(test_post_body_and_headers),

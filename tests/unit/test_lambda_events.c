@@ -34,7 +34,7 @@ static void test_invoke_build(void **state)
     assert_string_equal(req.command,
                         "aws lambda invoke --function-name " FN_ARN
                         " --invocation-type Event --cli-binary-format raw-in-base64-out --payload "
-                        "'{\"mode\": \"backfill\", \"date\": \"2015-08-29\"}' response.json");
+                        "'{\"mode\": \"backfill\", \"date\": \"2015-08-29\"}' out.json");
     http_request_release(&req);
 
     assert_int_equal(lambda_build_invoke(&req, "http://127.0.0.1:4566", "export-trigger", "live",
@@ -132,6 +132,95 @@ static void test_lambda_errors(void **state)
                    "\"__type\":\"TooManyRequestsException\"}";
     assert_int_equal(lambda_error(&e, "Invoke", 429, NULL, body, strlen(body)), -1);
     ct_assert_err(&e, ERR_SERVICE, "TooManyRequestsException: Rate exceeded", "retry later", NULL);
+}
+
+#define USERS_ARN "arn:aws:dynamodb:ap-northeast-1:210987654321:table/users"
+
+/* The export function's contract: the event pipetop sends and the answer it reads. */
+static void test_export_contract(void **state)
+{
+    size_t len;
+    char *body = ct_read("tests/data/lambda/export-answer.json", &len), *p = NULL;
+    struct lambda_export_answer a;
+    const char *id;
+    struct err e = ERR_INIT;
+
+    (void)state;
+    assert_int_equal(lambda_export_payload(&p, "2026-12-03", "users", NULL, &e), 0);
+    assert_string_equal(p, "{\"date\":\"2026-12-03\",\"table\":\"users\"}");
+    free(p);
+    assert_int_equal(lambda_export_payload(&p, "2026-12-03", NULL, "appdb", &e), 0);
+    assert_string_equal(p, "{\"date\":\"2026-12-03\",\"cluster\":\"appdb\"}");
+    free(p);
+    assert_int_equal(lambda_export_payload(&p, "2026-12-3", "users", NULL, &e), -1);
+    assert_null(p);
+    ct_assert_err(&e, ERR_USAGE, "\"2026-12-3\" is not a day", NULL);
+    err_clear(&e);
+    assert_int_equal(lambda_export_payload(&p, "2026-12-03", "users", "appdb", &e), -1);
+    ct_assert_err(&e, ERR_USAGE, "exactly one table or cluster", NULL);
+    err_clear(&e);
+
+    assert_int_equal(lambda_parse_export_answer(&a, "nightly-export", body, len, &e), 0);
+    assert_int_equal(a.status_code, 200);
+    assert_string_equal(a.date, "2026-12-03");
+    assert_int_equal(a.n, 4);
+    assert_string_equal(a.v[3].source, "voices");
+    assert_string_equal(a.v[3].error, "InvalidExportTimeException");
+    /* users, not users2 (the ARN is followed by /export/) */
+    assert_int_equal(
+        lambda_export_pick(&id, &a, "nightly-export", "2026-12-03", USERS_ARN, "users", NULL, &e),
+        0);
+    assert_string_equal(id, USERS_ARN "/export/01733200000000-0a1b2c3d");
+    assert_int_equal(
+        lambda_export_pick(&id, &a, "nightly-export", "2026-12-03", NULL, NULL, "appdb", &e), 0);
+    assert_string_equal(id, "appdb-2026-12-03-rerun-1");
+    /* the function says it could not start voices' export: its words */
+    assert_int_equal(lambda_export_pick(&id, &a, "nightly-export", "2026-12-03",
+                                        "arn:aws:dynamodb:ap-northeast-1:210987654321:table/voices",
+                                        "voices", NULL, &e),
+                     -1);
+    assert_null(id);
+    ct_assert_err(&e, ERR_SERVICE, "nightly-export could not start the export of voices",
+                  "InvalidExportTimeException: Export time", NULL);
+    err_clear(&e);
+    /* nothing of this table in the answer: nothing to wait for */
+    assert_int_equal(lambda_export_pick(&id, &a, "nightly-export", "2026-12-03",
+                                        "arn:aws:dynamodb:ap-northeast-1:210987654321:table/orders",
+                                        "orders", NULL, &e),
+                     -1);
+    ct_assert_err(&e, ERR_SERVICE, "named no export of it", "--stage transfer", NULL);
+    err_clear(&e);
+    a.status_code = 500;
+    assert_int_equal(
+        lambda_export_pick(&id, &a, "nightly-export", "2026-12-03", USERS_ARN, "users", NULL, &e),
+        -1);
+    ct_assert_err(&e, ERR_SERVICE, "statusCode 500", NULL);
+    err_clear(&e);
+    lambda_export_answer_release(&a);
+    free(body);
+
+    /* "exports" stands for "started" */
+    body = ct_read("tests/data/lambda/ok-response.json", &len);
+    assert_int_equal(lambda_parse_export_answer(&a, "export-trigger", body, len, &e), 0);
+    assert_int_equal(lambda_export_pick(&id, &a, "export-trigger", "2026-12-03",
+                                        "arn:aws:dynamodb:us-east-1:123456789012:table/Orders",
+                                        "Orders", NULL, &e),
+                     0);
+    lambda_export_answer_release(&a);
+    free(body);
+
+    body = ct_read("tests/data/lambda/export-answer-bad-entry.json", &len);
+    assert_int_equal(lambda_parse_export_answer(&a, "nightly-export", body, len, &e), -1);
+    assert_int_equal(a.n, 0);
+    ct_assert_err(&e, ERR_PARSE, "export Lambda nightly-export", "started[1] is a number", NULL);
+    err_clear(&e);
+    free(body);
+    assert_int_equal(lambda_parse_export_answer(&a, "nightly-export", "[]", 2, &e), -1);
+    ct_assert_err(&e, ERR_PARSE, NULL);
+    err_clear(&e);
+    assert_int_equal(lambda_parse_export_answer(&a, "nightly-export", "{\"started\":{}}", 14, &e),
+                     -1);
+    ct_assert_err(&e, ERR_PARSE, "started", NULL);
 }
 
 static void test_events(void **state)
@@ -291,9 +380,10 @@ static void test_schedule_dts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_invoke_build),  cmocka_unit_test(test_invoke_answers),
-        cmocka_unit_test(test_lambda_errors), cmocka_unit_test(test_events),
-        cmocka_unit_test(test_schedule_aws),  cmocka_unit_test(test_schedule_dts),
+        cmocka_unit_test(test_invoke_build),    cmocka_unit_test(test_invoke_answers),
+        cmocka_unit_test(test_export_contract), cmocka_unit_test(test_lambda_errors),
+        cmocka_unit_test(test_events),          cmocka_unit_test(test_schedule_aws),
+        cmocka_unit_test(test_schedule_dts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
