@@ -17,8 +17,8 @@ rm -rf "$dir"
 mkdir -p "$dir/bin"
 export PIPETOP_TEST_SLOW=${PIPETOP_TEST_SLOW:-10}
 
-# By default every script that runs pipetop (the fake cloud's own scripts do not).
-[ $# -gt 0 ] || set -- $(grep -lE '\$\{?PIPETOP([^_A-Z]|$)' tests/integration/*.sh | sed 's|.*/||; s|\.sh$||')
+# By default every script but the fake cloud's own (fakecloud_*.sh never run pipetop).
+[ $# -gt 0 ] || set -- $(ls tests/integration/*.sh | sed 's|.*/||; s|\.sh$||' | grep -v '^fakecloud_')
 failed=""
 for name in "$@"; do
     t=tests/integration/$name.sh
