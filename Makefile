@@ -63,7 +63,7 @@ LIBTUI   := $(BUILD)/libtui.a
 
 .PHONY: FORCE all deps check unit integration asan lint format format-check clean install demo \
         screenshots fuzz fuzz-quick fuzz-build fuzz-deps replay bench valgrind chaos crash \
-        chaos-quick
+        chaos-quick valgrind-integration valgrind-quick
 .DEFAULT_GOAL := all
 
 FAKE_ALL := $(if $(FAKE_SRC),tests/fakecloud/fakecloud)
@@ -133,8 +133,10 @@ $(BUILD)/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/common.
 replay: $(REPLAY_BIN)
 	@sh tests/tools/fuzz-replay.sh $(BUILD) $(FUZZ_NAME)
 
-# The allocation-failure test wraps the allocator of everything linked statically into it.
-FAILALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+# The allocation-failure test wraps the allocator of everything linked statically into it, and
+# jansson's loaders (to know when jansson's lexer runs: tests/failalloc/failalloc.h).
+FAILALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup \
+                  -Wl,--wrap=json_loadb,--wrap=json_loads
 $(BUILD)/tests/test_failalloc: $(BUILD)/tests/unit/test_failalloc.o \
                                $(BUILD)/tests/failalloc/failalloc.o $(HELP_OBJ) $(LIBTUI) \
                                $(LIBSTATE) $(LIBCORE) | $(FAKE_BIN)
@@ -157,6 +159,18 @@ VALGRIND_TESTS ?= test_rds test_dts test_bq test_schema test_config test_s3 test
 valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%) $(FAKE_BIN)
 	@BUILD=$(BUILD) FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud sh tests/tools/run-valgrind.sh \
 	    $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
+
+# valgrind-integration: every integration script with each pipetop process under memcheck
+# (tests/tools/run-valgrind-integration.sh; any error or definite leak fails; long: see README).
+# valgrind-quick: a subset of scripts under memcheck, for CI (a few minutes).
+VALGRIND_SCRIPTS ?= # empty: every script that runs pipetop
+VALGRIND_QUICK_SCRIPTS ?= infer refresh status_scenario
+VG_INT_ENV = BUILD=$(BUILD) PIPETOP=$(CURDIR)/$(BUILD)/pipetop FAKECLOUD=$(CURDIR)/$(BUILD)/fakecloud \
+             MKDB=$(CURDIR)/$(BUILD)/mkdb MKBIGDB=$(CURDIR)/$(BUILD)/mkbigdb
+valgrind-integration: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb $(BUILD)/mkbigdb
+	@$(VG_INT_ENV) sh tests/tools/run-valgrind-integration.sh $(VALGRIND_SCRIPTS)
+valgrind-quick: $(BUILD)/pipetop $(FAKE_BIN) $(BUILD)/mkdb $(BUILD)/mkbigdb
+	@$(VG_INT_ENV) sh tests/tools/run-valgrind-integration.sh $(VALGRIND_QUICK_SCRIPTS)
 
 # The default build leaves the binaries where the README says they are.
 pipetop: $(BUILD)/pipetop

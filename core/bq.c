@@ -195,7 +195,7 @@ static int read_schema(struct table_meta *t, const json_t *schema, const struct 
         return -1;
     if (fields == NULL)
         return 0;
-    if ((text = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+    if ((text = jsonx_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
         return err_set(e, ERR_NOMEM, "%s: out of memory", at->call);
     rc = schema_from_json(text, &t->fields, &t->n_fields, e);
     free(text);

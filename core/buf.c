@@ -13,6 +13,7 @@ void buf_init(struct buf *b, size_t max)
     b->cap = 0;
     b->max = max;
     b->toobig = 0;
+    b->failed = 0;
 }
 
 static int buf_grow(struct buf *b, size_t extra)
@@ -22,6 +23,7 @@ static int buf_grow(struct buf *b, size_t extra)
 
     if (extra > b->max || b->len > b->max - extra) {
         b->toobig = 1;
+        b->failed = 1;
         return -1;
     }
     need = b->len + extra + 1;
@@ -33,8 +35,10 @@ static int buf_grow(struct buf *b, size_t extra)
     if (cap > b->max + 1)
         cap = b->max + 1;
     p = realloc(b->data, cap);
-    if (p == NULL)
+    if (p == NULL) {
+        b->failed = 1;
         return -1;
+    }
     b->data = p;
     b->cap = cap;
     return 0;
@@ -69,7 +73,11 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || buf_grow(b, (size_t)n) != 0)
+    if (n < 0) {
+        b->failed = 1;
+        return -1;
+    }
+    if (buf_grow(b, (size_t)n) != 0)
         return -1;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -87,6 +95,7 @@ void buf_reset(struct buf *b)
 {
     b->len = 0;
     b->toobig = 0;
+    b->failed = 0;
     if (b->data)
         b->data[0] = '\0';
 }
@@ -98,6 +107,7 @@ void buf_release(struct buf *b)
     b->len = 0;
     b->cap = 0;
     b->toobig = 0;
+    b->failed = 0;
 }
 
 char *buf_detach(struct buf *b)

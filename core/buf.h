@@ -11,17 +11,19 @@ struct buf {
     size_t cap;
     size_t max; /* largest len allowed */
     int toobig; /* set once an append was refused for size */
+    int failed; /* set once any append was refused (size or memory): callers that append
+                   without checking each call test this once at the end */
 };
 
 #define BUF_INIT(maxsize)                                                                          \
     {                                                                                              \
-        NULL, 0, 0, (maxsize), 0                                                                   \
+        NULL, 0, 0, (maxsize), 0, 0                                                                \
     }
 
 void buf_init(struct buf *b, size_t max);
 
-/* Each append returns 0, or -1 when memory runs out or len would pass max (then toobig is set
- * and the buffer is left as it was). */
+/* Each append returns 0, or -1 when memory runs out or len would pass max (then failed is set,
+ * and toobig too for size; the buffer is left as it was). */
 int buf_append(struct buf *b, const void *p, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);

@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "core/jsonx.h"
+
 struct check *checklist_add(struct checklist *l, const char *name, enum check_status status,
                             enum err_code code, const char *remedy, const char *fmt, ...)
 {
@@ -80,7 +82,7 @@ int checklist_to_json(const struct checklist *l, char **out, struct err *e)
         bad = json_object_set_new(root, "ok", json_boolean(checklist_ok(l))) != 0 ||
               json_object_set(root, "checks", arr) != 0;
     if (!bad)
-        bad = (*out = json_dumps(root, JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)) == NULL;
+        bad = (*out = jsonx_dumps(root, JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)) == NULL;
     json_decref(arr);
     json_decref(root);
     return bad ? err_set(e, ERR_NOMEM, "out of memory writing the doctor report as JSON") : 0;

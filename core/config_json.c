@@ -5,6 +5,8 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "core/jsonx.h"
+
 struct json_walk {
     json_t *settings;  /* {"general": {...}, "aws": {...}, "gcp": {...}} */
     json_t *pipelines; /* [{"name", "settings"}] */
@@ -71,7 +73,7 @@ int config_to_json(const struct config *c, char **out, struct err *e)
                   "path", c->paths.log, "settings", w.settings, "pipelines", w.pipelines);
     if (root == NULL)
         goto nomem;
-    *out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    *out = jsonx_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (*out == NULL)
         goto nomem;
     json_decref(root);

@@ -112,8 +112,9 @@ static int flat_map(struct flat_ctx *c, const struct infer_val *v, const char *p
         f->n_fields++;
         buf_printf(&sub, "%s.M.", p);
         infer_ident(&sub, v->attrs[i].name);
-        int rc =
-            flat_val(c, v->attrs[i].name, &v->attrs[i].v, buf_cstr(&sub), false, &f->fields[i], x);
+        int rc = sub.failed ? err_set(c->e, ERR_NOMEM, "out of memory building the flat schema")
+                            : flat_val(c, v->attrs[i].name, &v->attrs[i].v, buf_cstr(&sub), false,
+                                       &f->fields[i], x);
         buf_release(&sub);
         if (rc)
             return -1;
@@ -247,8 +248,9 @@ static int add_col(struct flat_ctx *c, struct infer_flat *out, const struct infe
             (col->field.description = strdup(ex->description)) == NULL)
             rc = err_set(c->e, ERR_NOMEM, "out of memory building the flat schema");
     }
-    if (rc == 0 && (x.toobig || (col->expr = buf_detach(&x)) == NULL))
-        rc = err_set(c->e, ERR_NOMEM, "the SELECT expression of %s is too large", a->name);
+    if (rc == 0 && (p.failed || x.failed || (col->expr = buf_detach(&x)) == NULL))
+        rc = err_set(c->e, ERR_NOMEM, "the SELECT expression of %s: %s", a->name,
+                     x.toobig ? "too large" : "out of memory");
     buf_release(&p);
     buf_release(&x);
     return rc;

@@ -58,6 +58,8 @@ static int num_parse(const char *s, char *digits, size_t cap, long *exp, bool *n
         digits[--nd] = '\0';
         (*exp)++;
     }
+    if (nd == 0) /* zero, whatever its exponent ("0E+99999"): no digits to scale */
+        *exp = 0;
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "core/jsonx.h"
 
 int infer_ident(struct buf *b, const char *name);
 
@@ -153,20 +154,27 @@ static void sql_string(struct buf *b, const char *s)
     buf_putc(b, '"');
 }
 
+/* The fields as a bq JSON array, or NULL when memory runs out (never a partial array). */
 static json_t *fields_json(const struct schema_field *f, size_t n)
 {
     json_t *arr = json_array();
 
     for (size_t i = 0; arr != NULL && i < n; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(f[i].name ? f[i].name : ""));
-        json_object_set_new(o, "type", json_string(f[i].type ? f[i].type : ""));
-        json_object_set_new(o, "mode", json_string(f[i].mode ? f[i].mode : "NULLABLE"));
-        if (f[i].description != NULL && *f[i].description)
-            json_object_set_new(o, "description", json_string(f[i].description));
-        if (f[i].n_fields > 0)
-            json_object_set_new(o, "fields", fields_json(f[i].fields, f[i].n_fields));
-        json_array_append_new(arr, o);
+        bool bad = o == NULL ||
+                   json_object_set_new(o, "name", json_string(f[i].name ? f[i].name : "")) ||
+                   json_object_set_new(o, "type", json_string(f[i].type ? f[i].type : "")) ||
+                   json_object_set_new(o, "mode", json_string(f[i].mode ? f[i].mode : "NULLABLE"));
+        if (!bad && f[i].description != NULL && *f[i].description)
+            bad = json_object_set_new(o, "description", json_string(f[i].description)) != 0;
+        if (!bad && f[i].n_fields > 0)
+            bad = json_object_set_new(o, "fields", fields_json(f[i].fields, f[i].n_fields)) != 0;
+        if (bad || json_array_append_new(arr, o) != 0) {
+            if (bad)
+                json_decref(o);
+            json_decref(arr);
+            arr = NULL;
+        }
     }
     return arr;
 }
@@ -174,7 +182,7 @@ static json_t *fields_json(const struct schema_field *f, size_t n)
 int infer_out_bq_json(const struct schema_field *f, size_t n, char **out, struct err *e)
 {
     json_t *arr = fields_json(f, n);
-    char *s = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+    char *s = arr ? jsonx_dumps(arr, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
     struct buf b = BUF_INIT(256u << 20);
 
     json_decref(arr);
@@ -224,7 +232,7 @@ int infer_out_terraform(const struct schema_field *f, size_t n, const char *tabl
     }
     buf_puts(&b, "  EOT\n}\n");
     free(js);
-    if (b.toobig || (*out = buf_detach(&b)) == NULL) {
+    if (b.failed || (*out = buf_detach(&b)) == NULL) {
         buf_release(&b);
         return err_set(e, ERR_NOMEM, "out of memory writing the terraform block");
     }
@@ -298,9 +306,10 @@ int infer_out_sql(const struct infer_flat *flat, const char *target, const char 
     buf_puts(&b, "FROM ");
     table_name(&b, raw);
     buf_puts(&b, ";\n");
-    if (b.toobig || (*out = buf_detach(&b)) == NULL) {
+    if (b.failed || (*out = buf_detach(&b)) == NULL) {
         buf_release(&b);
-        return err_set(e, ERR_NOMEM, "out of memory writing the SQL");
+        return err_set(e, ERR_NOMEM, "%s writing the SQL",
+                       b.toobig ? "too large" : "out of memory");
     }
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/timeutil.h"
 
 int jsonx_load(json_t **out, const char *call, const char *body, size_t len, struct err *e)
@@ -273,4 +274,31 @@ int jsonx_page_token(const json_t *obj, const char *key, char **out, const struc
     if (*out == NULL && (*out = strdup("")) == NULL)
         return err_set(e, ERR_NOMEM, "%s: out of memory", at->call);
     return 0;
+}
+
+struct dump_ctx {
+    struct buf b;
+    int failed;
+};
+
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+    struct dump_ctx *d = data;
+
+    if (d->failed || buf_append(&d->b, buffer, size) != 0) {
+        d->failed = 1; /* jansson may ignore this -1 (a key): remembered here */
+        return -1;
+    }
+    return 0;
+}
+
+char *jsonx_dumps(const json_t *json, size_t flags)
+{
+    struct dump_ctx d = {BUF_INIT((size_t)1 << 30), 0};
+    char *s = NULL;
+
+    if (json != NULL && json_dump_callback(json, dump_cb, &d, flags) == 0 && !d.failed)
+        s = buf_detach(&d.b);
+    buf_release(&d.b);
+    return s;
 }

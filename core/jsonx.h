@@ -51,6 +51,13 @@ int jsonx_object(const json_t *obj, const char *key, int required, const json_t 
  * element index of that array ("transferRuns[3]"). Truncates to n. Returns dst. */
 char *jsonx_path(char *dst, size_t n, const struct jloc *at, const char *key, long index);
 
+/* json_dumps() that fails rather than truncates: jansson's own json_dumps ignores an allocation
+ * failure while it writes an object key and returns the JSON with that key cut short
+ * (akheron/jansson#655, fix proposed in #649). This writes through json_dump_callback into a
+ * buffer that remembers any failure. The same flags; NULL when memory runs out or jansson fails;
+ * the caller frees. pipetop's code uses this, never json_dumps (make lint). */
+char *jsonx_dumps(const json_t *json, size_t flags);
+
 /* "a string", "a number", "an object", ... for error messages. */
 const char *jsonx_type_name(const json_t *v);
 

@@ -13,6 +13,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "core/jsonx.h"
+
 struct jwt_key {
     EVP_PKEY *pkey;
     int is_private;
@@ -275,7 +277,7 @@ int jwt_encode_rs256(char **out, const struct jwt_key *k, const char *header_jso
 /* Compact JSON with members in insertion order; caller frees. */
 static char *dump_compact(json_t *obj)
 {
-    return obj ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    return obj ? jsonx_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 }
 
 int jwt_google_assertion(char **out, const struct jwt_key *k, const char *kid,

@@ -27,7 +27,7 @@ int lambda_export_payload(char **out, const char *day, const char *table, const 
                        "export Lambda event for %s: exactly one table or cluster is needed", day);
     o = json_pack("{s:s,s:s}", "date", day, table ? "table" : "cluster", table ? table : cluster);
     if (o != NULL)
-        *out = json_dumps(o, JSON_COMPACT);
+        *out = jsonx_dumps(o, JSON_COMPACT);
     json_decref(o);
     return *out ? 0 : err_set(e, ERR_NOMEM, "export Lambda event: out of memory");
 }

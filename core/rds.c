@@ -107,7 +107,9 @@ static int finish(struct http_request *req, const char *op, const char *endpoint
     struct buf url = BUF_INIT(REQBUILD_MAX);
     int rc = -1;
 
-    if (big || form->toobig || reqbuild_aws_endpoint(cmd, endpoint) != 0)
+    if (form->failed && !form->toobig)
+        err_set(e, ERR_NOMEM, "%s: out of memory building the request", op);
+    else if (big || form->toobig || reqbuild_aws_endpoint(cmd, endpoint) != 0)
         reqbuild_toobig(e, op);
     else if (reqbuild_base(&url, endpoint, e) == 0 && buf_putc(&url, '/') == 0)
         rc = reqbuild_finish(req, "rds", op, "POST", &url, buf_cstr(form), form->len, headers, cmd,

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "core/jsonx.h"
 #include "core/timeutil.h"
 
 const char *refresh_status_name(enum refresh_status s)
@@ -136,7 +137,7 @@ int refresh_report_json(const struct refresh_report *r, char **out, struct err *
                     (json_int_t)r->pipelines, "stage_runs", (json_int_t)r->stage_runs, "gaps", gaps,
                     "unlinked", unlinked, "notes", notes);
     if (doc != NULL)
-        *out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        *out = jsonx_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(doc);
     if (*out == NULL)
         return err_set(e, ERR_NOMEM, "out of memory writing the refresh report");

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonx.h"
+
 bool report_stage_applies(const struct pipeline *p, enum stage s)
 {
     switch (s) {
@@ -63,7 +65,7 @@ int report_dump(void *root, char **out, struct err *e)
 {
     *out = NULL;
     if (root != NULL)
-        *out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        *out = jsonx_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     if (*out == NULL)
         return err_set(e, ERR_NOMEM, "out of memory building the JSON output");

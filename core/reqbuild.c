@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonx.h"
+
 int reqbuild_param(struct buf *b, const char *name, const char *value)
 {
     if (value == NULL)
@@ -54,6 +56,8 @@ int reqbuild_finish(struct http_request *req, const char *service, const char *o
     memset(req, 0, sizeof(*req));
     if (url->toobig || (command && command->toobig))
         return reqbuild_toobig(e, operation);
+    if (url->failed || (command && command->failed))
+        return err_set(e, ERR_NOMEM, "%s: out of memory building the request", operation);
     if (http_request_init(req, service, operation, method, buf_cstr(url), e) != 0)
         return -1;
     if (body != NULL && http_request_set_body(req, body, body_len, e) != 0)
@@ -76,7 +80,7 @@ fail:
 
 int reqbuild_json(char **out, const json_t *body, struct err *e)
 {
-    *out = json_dumps(body, JSON_PRESERVE_ORDER);
+    *out = jsonx_dumps(body, JSON_PRESERVE_ORDER);
     if (*out == NULL)
         return err_set(e, ERR_NOMEM, "out of memory serialising a JSON request body");
     return 0;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonx.h"
+
 static json_t *field_to_json(const struct schema_field *f, int depth, struct err *e);
 
 static json_t *fields_to_json(const struct schema_field *fields, size_t n, int depth, struct err *e)
@@ -83,7 +85,7 @@ int schema_to_json(const struct schema_field *fields, size_t n, char **out_json,
     *out_json = NULL;
     if (arr == NULL)
         return -1;
-    *out_json = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    *out_json = jsonx_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(arr);
     if (*out_json == NULL)
         return err_set(e, ERR_NOMEM, "schema JSON: out of memory");

@@ -33,12 +33,15 @@ fail() {
     screen | sed 's/^/    | /'
     fails=$((fails + 1))
 }
-# wait_for TEXT [TRIES]: the screen shows TEXT within TRIES x 0.1 s (default 3 s).
+# PIPETOP_TEST_SLOW=N stretches every wait N times (pipetop under valgrind: make
+# valgrind-integration); 1 by default.
+slow=${PIPETOP_TEST_SLOW:-1}
+# wait_for TEXT [TRIES]: the screen shows TEXT within TRIES x 0.1 s (default 3 s), times slow.
 wait_for() {
     i=0
     while ! screen | grep -qF -- "$1"; do
         i=$((i + 1))
-        [ "$i" -ge "${2:-30}" ] && return 1
+        [ "$i" -ge $((${2:-30} * slow)) ] && return 1
         sleep 0.1
     done
     return 0
@@ -62,7 +65,7 @@ sleep 60
 SH
     $T new-session -d -s dash -x 80 -y 24 "sh $tmp/run.sh"
     $T set-option -t dash status off >/dev/null
-    wait_for "pipetop |" || fail "the dashboard did not open"
+    wait_for "pipetop |" 100 || fail "the dashboard did not open within 10 s"
 }
 
 # --- the main walk, in colour, offline (the history only) -------------------------------
@@ -178,19 +181,15 @@ if [ -n "${MKBIGDB:-}" ]; then
     start LANG=C.UTF-8 "DASH_DB=$tmp/big.db" "DASH_ARGS=--offline --config $tmp/big.ini"
     expect "grid 500 pipelines"
     keys End
-    sleep 0.5
-    screen | grep -qF "pipeline-0499 20" || fail "End did not reach the last pipeline within 0.5 s"
+    wait_for "pipeline-0499 20" 5 || fail "End did not reach the last pipeline within 0.5 s"
     keys / 0 2 5 0 Enter
-    sleep 0.5
-    screen | grep -qF "grid 1 of 500 pipelines" || fail "the grid filter did not answer within 0.5 s"
+    wait_for "grid 1 of 500 pipelines" 5 || fail "the grid filter did not answer within 0.5 s"
     keys : r u n s Enter
     wait_for "runs: 270 of 135000" 50 || fail "the runs list (filter kept) did not load in 5 s"
     keys / C-h C-h C-h C-h 0 4 9 9 Enter
-    sleep 0.5
-    screen | grep -qF "runs: 270 of 135000 | /0499" || fail "refiltering 135,000 runs was not immediate"
+    wait_for "runs: 270 of 135000 | /0499" 5 || fail "refiltering 135,000 runs was not immediate"
     keys End
-    sleep 0.5
-    screen | grep -qF "pipeline-0499-20" || fail "End in the runs list did not answer"
+    wait_for "pipeline-0499-20" 5 || fail "End in the runs list did not answer"
     keys : q Enter
     expect "EXIT=0"
 fi
@@ -300,11 +299,9 @@ JSON
             $(cat "$tmp/fcenv") "DASH_ARGS="
         expect "refreshing"
         keys n
-        sleep 0.5
-        screen | grep -qF "users 20" || fail "n did not answer within 0.5 s during a stalled refresh"
+        wait_for "users 20" 5 || fail "n did not answer within 0.5 s during a stalled refresh"
         keys : t a b Tab Enter
-        sleep 0.5
-        screen | grep -qF "tables: 4 of 4" || fail ":tables did not answer within 0.5 s"
+        wait_for "tables: 4 of 4" 5 || fail ":tables did not answer within 0.5 s"
         keys C-r
         expect "a refresh is already running"
         keys : q Enter

@@ -28,11 +28,13 @@ tfail() {
     fail "$*"
     screen | sed 's/^/    | /'
 }
+# PIPETOP_TEST_SLOW=N stretches every wait N times (pipetop under valgrind); 1 by default.
+slow=${PIPETOP_TEST_SLOW:-1}
 wait_for() { # TEXT [TRIES of 0.1 s, default 30]
     i=0
     while ! screen | grep -qF -- "$1"; do
         i=$((i + 1))
-        [ "$i" -ge "${2:-30}" ] && return 1
+        [ "$i" -ge $((${2:-30} * slow)) ] && return 1
         sleep 0.1
     done
     return 0
@@ -176,7 +178,7 @@ keys Enter
 i=0
 while screen | grep -qF "Action: rerun users"; do
     i=$((i + 1))
-    [ $i -ge 30 ] && { tfail "Enter did not close the refusal"; break; }
+    [ $i -ge $((30 * slow)) ] && { tfail "Enter did not close the refusal"; break; }
     sleep 0.1
 done
 keys a

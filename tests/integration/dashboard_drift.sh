@@ -28,11 +28,13 @@ fail() {
     screen | sed 's/^/    | /'
     fails=$((fails + 1))
 }
+# PIPETOP_TEST_SLOW=N stretches every wait N times (pipetop under valgrind); 1 by default.
+slow=${PIPETOP_TEST_SLOW:-1}
 wait_for() {
     i=0
     while ! screen | grep -qF -- "$1"; do
         i=$((i + 1))
-        [ "$i" -ge "${2:-30}" ] && return 1
+        [ "$i" -ge $((${2:-30} * slow)) ] && return 1
         sleep 0.1
     done
     return 0

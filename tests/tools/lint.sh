@@ -32,6 +32,10 @@ all="$core $state $tui $(ls tests/fakecloud/*.[ch] tests/unit/*.[ch] tests/fuzz/
 [ -n "$core$tui" ] && check "sqlite3 outside state/" '#include *<sqlite3\.h>|sqlite3_' $core $tui
 [ -n "$core$tui" ] && check "SQL text outside state/" \
     '"[[:space:]]*(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|CREATE TABLE|PRAGMA) ' $core $tui
+# jansson's json_dumps/json_dumpb truncate an object key when memory runs out
+# (akheron/jansson#655): pipetop writes JSON with jsonx_dumps (core/jsonx.c)
+[ -n "$core$state$tui" ] && check "json_dumps/json_dumpb (use jsonx_dumps)" \
+    '(^|[^a-z_0-9])json_dump(s|b)[[:space:]]*\(' $(echo "$core $state $tui" | tr ' ' '\n' | grep -v '^core/jsonx\.[ch]$')
 # banned functions everywhere in our code
 check "banned function" '(^|[^a-z_0-9.>])(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok)[[:space:]]*\(' $all
 

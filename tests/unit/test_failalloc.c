@@ -1,9 +1,9 @@
-/* Allocation failures: for k = 0, 1, 2, ... the k-th allocation (pipetop's own or SQLite's,
- * and jansson's on request; tests/failalloc/failalloc.c) fails once while a parser or the store
- * runs, until the operation completes without reaching k. Each run must not crash, must not leak
- * (LeakSanitizer under `make asan`), and must either report an error with a message or give the
- * same result as the run without failures. Linked with -Wl,--wrap=malloc,... by its own Makefile
- * rule. */
+/* Allocation failures: for k = 0, 1, 2, ... the k-th allocation (pipetop's own, jansson's,
+ * libcurl's or SQLite's; tests/failalloc/failalloc.c) fails once while a parser, the store or
+ * the HTTP engine runs, until the operation completes without reaching k. Each run must not
+ * crash, must not leak (LeakSanitizer under `make asan`), and
+ * must either report an error with a message or give the same result as the run without
+ * failures. Linked with -Wl,--wrap=malloc,... by its own Makefile rule. */
 #include "tests/failalloc/failalloc.h"
 
 #include <setjmp.h>
@@ -20,6 +20,8 @@
 #include "core/bq.h"
 #include "core/config.h"
 #include "core/dts.h"
+#include "core/http.h"
+#include "core/infer.h"
 #include "core/model.h"
 #include "core/rds.h"
 #include "core/schema.h"
@@ -27,6 +29,7 @@
 #include "state/grid.h"
 #include "state/runs.h"
 #include "tests/unit/clients_testutil.h"
+#include "tests/unit/fakecloud_proc.h"
 
 #define FA_MAX_K 200000L
 
@@ -147,6 +150,34 @@ static int op_config(void *ctx, long *summary, struct err *e)
     return 0;
 }
 
+/* Schema inference over an export file: items read (gzip or plain), the RAW schema as bq JSON,
+ * the FLAT schema and its SQL. */
+static int op_infer(void *ctx, long *summary, struct err *e)
+{
+    struct infer in;
+    struct infer_flat flat = {0};
+    struct infer_opts o = {0};
+    struct schema_field *raw = NULL;
+    size_t n_raw = 0;
+    char *json = NULL, *sql = NULL;
+    int rc = -1;
+
+    infer_init(&in);
+    o.detect_timestamps = true;
+    if (infer_add_file(&in, ctx, e) == 0 && infer_raw_schema(&in, &raw, &n_raw, e) == 0 &&
+        infer_out_bq_json(raw, n_raw, &json, e) == 0 && infer_flat_schema(&in, &o, &flat, e) == 0 &&
+        infer_out_sql(&flat, "mart.t", "raw.t", &sql, e) == 0) {
+        *summary = (long)in.items * 1000000 + (long)strlen(json) + (long)strlen(sql);
+        rc = 0;
+    }
+    free(json);
+    free(sql);
+    schema_fields_free(raw, n_raw);
+    infer_flat_release(&flat);
+    infer_release(&in);
+    return rc;
+}
+
 static void fa_read(struct fa_input *in, const char *path)
 {
     in->body = ct_read(path, &in->len);
@@ -172,6 +203,8 @@ static void test_parsers(void **state)
     fa_run("schema_from_json", op_schema, &in);
     free(in.body);
     fa_run("config_load", op_config, (void *)"tests/data/config/full.ini");
+    fa_run("schema inference (plain)", op_infer, (void *)"tests/data/infer/all_types.json");
+    fa_run("schema inference (gzip)", op_infer, (void *)"tests/data/infer/sample.json.gz");
 }
 
 /* The store: open (create + migrate) a database and write one refresh's worth of history in a
@@ -267,19 +300,78 @@ static void test_store(void **state)
     rmdir(s.dir);
 }
 
+/* The HTTP engine (core/http.c over libcurl) against the fake cloud: a client made, one GET and
+ * one POST with a body run to their answers, the client freed. One attempt per call, so a
+ * failure is reported rather than retried after a back-off. */
+struct fa_http {
+    struct fakecloud_proc fc;
+};
+
+static int http_call(struct http_client *c, const char *method, const char *url, const char *body,
+                     long *summary, struct err *e)
+{
+    struct http_request req;
+    struct http_response resp;
+    int rc;
+
+    if (http_request_init(&req, "fake", "echo", method, url, e) != 0)
+        return -1;
+    req.max_attempts = 1;
+    if ((body != NULL && http_request_set_body(&req, body, strlen(body), e) != 0) ||
+        http_headers_set(&req.headers, "Content-Type", "application/json", e) != 0) {
+        http_request_release(&req);
+        return -1;
+    }
+    rc = http_do(c, &req, &resp, e);
+    if (rc == 0)
+        *summary = *summary * 1000 + resp.status;
+    http_response_release(&resp);
+    return rc;
+}
+
+static int op_http(void *ctx, long *summary, struct err *e)
+{
+    struct fa_http *h = ctx;
+    struct http_options o = {0};
+    struct http_client *c = NULL;
+    char url[128];
+    int rc = -1;
+
+    o.max_attempts = 1;
+    o.timeout_ms = 10000;
+    o.seed = 7;
+    if (http_client_new(&c, &o, e) != 0)
+        return -1;
+    *summary = 0;
+    snprintf(url, sizeof(url), "%s/_fake/echo?x=1", h->fc.url);
+    if (http_call(c, "GET", url, NULL, summary, e) == 0 &&
+        http_call(c, "POST", url, "{\"TableName\":\"orders\"}", summary, e) == 0)
+        rc = 0;
+    http_client_free(c);
+    return rc;
+}
+
+static void test_http(void **state)
+{
+    struct fa_http h;
+
+    (void)state;
+    assert_int_equal(fakecloud_start(&h.fc, NULL), 0);
+    fa_run("http_do GET + POST (libcurl)", op_http, &h);
+    assert_int_equal(fakecloud_stop(&h.fc), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parsers),
         cmocka_unit_test(test_store),
+        cmocka_unit_test(test_http),
     };
 
-    /* PIPETOP_FAILALLOC_JANSSON=1 also fails jansson's allocations: see failalloc.h. */
-    const char *j = getenv("PIPETOP_FAILALLOC_JANSSON");
-
-    if (failalloc_install(j != NULL && strcmp(j, "1") == 0) != 0) {
-        fprintf(stderr, "failalloc: cannot install the SQLite allocator hooks\n");
+    if (failalloc_install() != 0)
         return 1;
-    }
+    print_message("jansson's loader: %s (see tests/failalloc/failalloc.h)\n",
+                  failalloc_jansson_mode());
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

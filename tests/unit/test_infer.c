@@ -163,6 +163,20 @@ static void test_bad_input(void **state)
     assert_int_equal(infer_add_line(&in, bad_n, strlen(bad_n), "t", &e), -1);
     assert_non_null(strstr(e.msg, "is not a number"));
     err_clear(&e);
+    /* Zero with a large exponent is the integer 0 (fuzz_infer found it overflowing a buffer). */
+    const char *zero_e = "{\"Item\":{\"z\":{\"N\":\"0E+99999\"},\"w\":{\"N\":\"-0.000E-9\"}}}";
+    struct infer z;
+    infer_init(&z);
+    assert_int_equal(infer_add_line(&z, zero_e, strlen(zero_e), "t", &e), 0);
+    assert_int_equal(z.item.n_attrs, 2);
+    for (size_t i = 0; i < z.item.n_attrs; i++) {
+        const struct infer_num *num = &z.item.attrs[i].v.num;
+        assert_true(num->all_int64);
+        assert_int_equal(num->min, 0);
+        assert_int_equal(num->max, 0);
+        assert_int_equal(num->max_int_digits, 1);
+    }
+    infer_release(&z);
     assert_int_equal(infer_reader_new(&r, "trunc.gz", NULL, NULL, &e), 0);
     int fr = infer_reader_feed(r, truncated, sizeof(truncated), &e);
     assert_true(fr == -1 || infer_reader_finish(r, &e) == -1);
