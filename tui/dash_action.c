@@ -298,8 +298,8 @@ void dash_strip_draw(struct dash *d, int row)
     last_line(j->log, step, sizeof(step));
     if (act_state_is_final(j->state) && j->why[0])
         snprintf(step, sizeof(step), "%.590s", j->why);
-    snprintf(line, sizeof(line), " %s #%d %s %s%s%s: %s | %s | a: progress", j->verb, j->id,
-             j->target, j->from, strcmp(j->from, j->to) != 0 ? ".." : "",
+    snprintf(line, sizeof(line), " %s #%d %s%s%s%s%s: %s | %s | a: progress", j->verb, j->id,
+             j->target, j->from[0] ? " " : "", j->from, strcmp(j->from, j->to) != 0 ? ".." : "",
              strcmp(j->from, j->to) != 0 ? j->to : "", act_state_name(j->state), step);
     role = j->state == ACT_DONE           ? ROLE_OK
            : j->state == ACT_FAILED       ? ROLE_FAILED

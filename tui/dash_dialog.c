@@ -87,6 +87,7 @@ void dash_dialog_draw(struct dash *d)
         want += *q == '\n';
     want += j->state != ACT_CONFIRM && j->why[0] ? 4 : 0;
     want += j->state == ACT_CONFIRM && typed_needed(j) ? 1 : 0;
+    want += j->kind == ACT_SCHEMA_APPLY ? 2 : 0; /* the fields wrap */
     rows = want < LINES - 2 ? want : LINES - 2;
     top = (LINES - rows) / 2;
     w = derwin(stdscr, rows, cols, top, left);

@@ -254,8 +254,7 @@ static void run_apply(struct actor *a, struct job *j)
         fclose(f);
     }
     if (rc == 0)
-        snprintf(why, sizeof(why), "%d field(s) added to %.600s; %s", j->dc->dr.n_added,
-                 j->pub.target,
+        snprintf(why, sizeof(why), "%d field(s) added; %s", j->dc->dr.n_added,
                  drifted ? "drift remains (changed types are not patched)" : "no drift left");
     else
         snprintf(why, sizeof(why), "schema-apply %.400s: %.700s", j->pub.target, e.msg);
