@@ -50,7 +50,7 @@ struct dash {
     int input_mode;  /* 0, '/' (filter) or ':' (command) */
     char input[128]; /* the line being typed */
     char saved_filter[128];
-    int view_top; /* the screen row where the focused view's region starts (mouse clicks) */
+    int view_top;   /* the screen row where the focused view's region starts (mouse clicks) */
     bool sel_drift; /* set by the focused view's draw: its selected table has new attributes in
                        the newest export (the hint bar then offers A first) */
 

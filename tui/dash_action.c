@@ -203,8 +203,9 @@ void dash_action_key(struct dash *d, int ch)
     else if (ch == 's')
         dash_msg(d, ROLE_NONE, "s refreshes a table's schema: select one in :tables or its schema");
     else if (ch == 'A')
-        dash_msg(d, ROLE_NONE, "A applies a raw table's drift: select a DRIFT table in :tables or "
-                               "open its schema");
+        dash_msg(d, ROLE_NONE,
+                 "A applies a raw table's drift: select a DRIFT table in :tables or "
+                 "open its schema");
     else if (ch == 'r')
         dash_msg(d, ROLE_NONE,
                  "r reruns a pipeline's day: select a cell in the grid or open a day");

@@ -2,8 +2,9 @@
  * over the focused view. While the action thread plans it says so; then it restates verb,
  * target, days (for a schema-apply: the exact fields the patch adds), stages and environment
  * with the preview (days x stages, ETA) and the answer keys — Cancel is the default: Enter, Esc
- * and n cancel, y proceeds; a span beyond GATE_TYPED_AFTER_DAYS days needs the pipeline's name typed. A refusal (nothing was sent) is
- * shown with its reason until dismissed. It never sends anything itself. */
+ * and n cancel, y proceeds; a span beyond GATE_TYPED_AFTER_DAYS days needs the pipeline's name
+ * typed. A refusal (nothing was sent) is shown with its reason until dismissed. It never sends
+ * anything itself. */
 #include <string.h>
 
 #include "tui/dash_int.h"

@@ -71,8 +71,8 @@ static int find_pipeline(struct db *db, struct drift_check *x, struct err *e)
     return 0;
 }
 
-static int get_table(struct session *s, const struct drift_check *x, struct table_meta *m, char **etag,
-                     struct err *e)
+static int get_table(struct session *s, const struct drift_check *x, struct table_meta *m,
+                     char **etag, struct err *e)
 {
     struct http_request req;
     struct http_response resp;
@@ -143,8 +143,8 @@ static int record_version(struct db *db, const struct table_meta *m, struct err 
     return rc;
 }
 
-static int patch(struct session *s, const struct drift_check *x, const struct drift *d, const char *etag,
-                 struct err *e)
+static int patch(struct session *s, const struct drift_check *x, const struct drift *d,
+                 const char *etag, struct err *e)
 {
     struct http_request req;
     struct http_response resp;
@@ -237,8 +237,8 @@ static void added(const struct schema_field *from, size_t nf, const struct schem
                                           to[i].mode ? to[i].mode : "NULLABLE");
             (*count)++;
         }
-        added(old ? old->fields : NULL, old ? old->n_fields : 0, to[i].fields, to[i].n_fields,
-              sub, out, n, used, count);
+        added(old ? old->fields : NULL, old ? old->n_fields : 0, to[i].fields, to[i].n_fields, sub,
+              out, n, used, count);
     }
 }
 
@@ -262,8 +262,8 @@ void drift_apply_detail(const struct drift_check *c, char *out, size_t n)
             used += (size_t)snprintf(out + used, n - used, " %s", c->dr.v[i].path);
 }
 
-int drift_apply(struct session *s, struct drift_check *c, const char *env, FILE *out,
-                bool *drifted, struct err *e)
+int drift_apply(struct session *s, struct drift_check *c, const char *env, FILE *out, bool *drifted,
+                struct err *e)
 {
     char detail[1500];
     struct table_meta m;

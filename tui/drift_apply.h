@@ -27,8 +27,8 @@ struct drift_check {
     size_t n_raw;
     struct table_meta m; /* the table as read */
     char *etag;          /* its etag (If-Match of the patch) */
-    struct drift dr; /* the drift found */
-    struct buf text; /* the drift as printed (and stored) */
+    struct drift dr;     /* the drift found */
+    struct buf text;     /* the drift as printed (and stored) */
 };
 
 void drift_check_init(struct drift_check *c);
@@ -54,7 +54,7 @@ void drift_apply_detail(const struct drift_check *c, char *out, size_t n);
  * the new schema version, "applied: …" and the drift check again (stored, printed) to out.
  * env: gate_environment(). *drifted: drift remains after. 0, or -1 with e (a 412 says the table
  * changed since it was read). */
-int drift_apply(struct session *s, struct drift_check *c, const char *env, FILE *out,
-                bool *drifted, struct err *e);
+int drift_apply(struct session *s, struct drift_check *c, const char *env, FILE *out, bool *drifted,
+                struct err *e);
 
 #endif

@@ -207,8 +207,8 @@ static void prepare_apply(struct actor *a, struct job *j)
     drift_check_init(j->dc);
     if (session_require(a->s, SESSION_NEED_AWS | SESSION_NEED_GOOGLE, &e) != 0 ||
         drift_check_run(a->s, j->pub.target, j->dc, &e) != 0) {
-        err_prefix(&e, "schema-apply %s: the drift check failed (nothing was sent): ",
-                   j->pub.target);
+        err_prefix(&e,
+                   "schema-apply %s: the drift check failed (nothing was sent): ", j->pub.target);
         job_release(j);
         actor_set(a, j, ACT_FAILED, e.msg);
         return;
