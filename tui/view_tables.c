@@ -137,10 +137,12 @@ static void detail(void *ctx, size_t row, struct buf *b)
         buf_printf(b, "DRIFT found %s vs the newest export: %d new, %d changed, %d gone\n",
                    out_time(dr->checked_ms, when, sizeof(when)), dr->new_attrs, dr->changed,
                    dr->gone);
-        buf_printf(b, "  %sEnter shows the diff%s\n",
-                   dr->new_attrs > 0 ? "the next transfer fails on the new attributes; " : "",
-                   dr->new_attrs > 0 && !s->d->cfg->general.read_only ? ", A adds them"
-                                                                      : " and the fix");
+        if (dr->new_attrs > 0 && !s->d->cfg->general.read_only)
+            buf_puts(b, "  the next transfer fails on the new attributes; Enter: the diff; A adds "
+                        "them\n");
+        else
+            buf_printf(b, "  %sEnter: the diff and the fix\n",
+                       dr->new_attrs > 0 ? "the next transfer fails on the new attributes; " : "");
     }
     if (stale(s, row))
         buf_printf(b, "stale: not modified for more than 48 hours\n");

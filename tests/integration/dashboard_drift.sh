@@ -188,6 +188,7 @@ keys Escape
 expect "DRIFT+1"
 keys A
 expect "schema-apply refused: read-only mode is on"
+expect "the next transfer fails on the new attributes; Enter: the diff and the fix"
 keys ?
 expect "Keys of the tables view"
 absent "apply drift"
@@ -201,6 +202,7 @@ keys : t a b Tab Enter
 expect "DRIFT+1"
 keys / r a w . u s e r s Enter
 expect "A apply drift"
+expect "the next transfer fails on the new attributes; Enter: the diff; A adds them"
 keys ?
 expect "apply drift: add the export's new fields (NULLABLE)"
 keys Escape Enter / C-u Enter
