@@ -265,6 +265,7 @@ static void global_key(struct dash *d, int ch)
     case 'r':
     case 'R':
     case 's':
+    case 'A':
     case 'a':
         dash_action_key(d, ch);
         break;

@@ -50,7 +50,9 @@ struct dash {
     int input_mode;  /* 0, '/' (filter) or ':' (command) */
     char input[128]; /* the line being typed */
     char saved_filter[128];
-    int view_top; /* the screen row where the focused view's region starts (mouse clicks) */
+    int view_top;   /* the screen row where the focused view's region starts (mouse clicks) */
+    bool sel_drift; /* set by the focused view's draw: its selected table has new attributes in
+                       the newest export (the hint bar then offers A first) */
 
     /* operator actions (tui/dash_action.c) */
     struct actor *act;    /* NULL with --offline or when its session cannot be set up */
@@ -74,8 +76,8 @@ int dash_run(struct config *cfg, const char *db_file, const struct config_overri
 
 /* Operator actions (tui/dash_action.c, tui/dash_dialog.c). */
 struct key_help;
-/* Asks the action thread for a job; read-only refuses rerun/backfill/resume first (schema
- * refresh and abandon change nothing in the clouds and are allowed). */
+/* Asks the action thread for a job; read-only refuses rerun/backfill/resume/schema-apply first
+ * (schema refresh and abandon change nothing in the clouds and are allowed). */
 void dash_action(struct dash *d, enum act_kind k, const char *target, const char *from,
                  const char *to, int64_t action_id);
 /* The active action (any process) covering pipeline on day, or NULL. */

@@ -2,7 +2,8 @@
  * (tui/engine_action.h), asking it for jobs (read-only refuses the mutating ones first, naming
  * where it was set), taking copies of its jobs when it wakes the UI (opening the confirmation
  * dialog when a plan is ready, a refresh when an action ended), the active actions of every
- * process for the Grid's mark, and the one-line progress strip every view shows. */
+ * process for the Grid's mark, and the one-line progress strip every view shows. A finished
+ * schema-apply makes every open view read the stored drift check again. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,17 @@ const struct act_job *dash_job(const struct dash *d, int id)
 
 static void job_ended(struct dash *d, const struct act_job *j)
 {
+    if (j->kind == ACT_SCHEMA_APPLY) {
+        if (j->state == ACT_DONE || j->state == ACT_NOTHING)
+            dash_msg(d, ROLE_OK, "schema-apply of %s: %s", j->target, j->why);
+        else if (j->state != ACT_CANCELLED)
+            dash_msg(d, ROLE_WARN, "%s", j->why);
+        /* the stored drift check changed: every open view reads it again */
+        for (int i = 0; i < d->depth; i++)
+            d->stack[i]->ops->on_update(d->stack[i]);
+        d->want_refresh = true;
+        return;
+    }
     if (j->kind == ACT_SCHEMA)
         dash_msg(d, j->state == ACT_DONE ? ROLE_OK : ROLE_WARN, "schema refresh of %s: %s",
                  j->target, j->state == ACT_DONE ? "done (a: the result)" : j->why);
@@ -138,11 +150,12 @@ void dash_action_poll(struct dash *d)
 void dash_action(struct dash *d, enum act_kind k, const char *target, const char *from,
                  const char *to, int64_t action_id)
 {
-    static const char *const verbs[] = {"rerun", "backfill", "resume", "abandon", "schema refresh"};
+    static const char *const verbs[] = {"rerun",   "backfill",       "resume",
+                                        "abandon", "schema refresh", "schema-apply"};
     struct err e = ERR_INIT;
     int id;
 
-    if ((k == ACT_RERUN || k == ACT_BACKFILL || k == ACT_RESUME) &&
+    if ((k == ACT_RERUN || k == ACT_BACKFILL || k == ACT_RESUME || k == ACT_SCHEMA_APPLY) &&
         gate_writable(d->cfg, verbs[k], &e) != 0) {
         dash_msg(d, ROLE_WARN, "%s", e.msg);
         return;
@@ -171,7 +184,7 @@ void dash_action(struct dash *d, enum act_kind k, const char *target, const char
     dash_action_poll(d);
 }
 
-/* r, R, s, a where the focused view did not take them. */
+/* r, R, s, A, a where the focused view did not take them. */
 void dash_action_key(struct dash *d, int ch)
 {
     struct err e = ERR_INIT;
@@ -181,10 +194,18 @@ void dash_action_key(struct dash *d, int ch)
             dash_push(d, &actions_view, NULL);
         return;
     }
-    if (ch != 's' && gate_writable(d->cfg, ch == 'r' ? "rerun" : "backfill", &e) != 0)
+    if (ch != 's' && gate_writable(d->cfg,
+                                   ch == 'r'   ? "rerun"
+                                   : ch == 'A' ? "schema-apply"
+                                               : "backfill",
+                                   &e) != 0)
         dash_msg(d, ROLE_WARN, "%s", e.msg);
     else if (ch == 's')
         dash_msg(d, ROLE_NONE, "s refreshes a table's schema: select one in :tables or its schema");
+    else if (ch == 'A')
+        dash_msg(d, ROLE_NONE,
+                 "A applies a raw table's drift: select a DRIFT table in :tables or "
+                 "open its schema");
     else if (ch == 'r')
         dash_msg(d, ROLE_NONE,
                  "r reruns a pipeline's day: select a cell in the grid or open a day");
@@ -200,12 +221,17 @@ const struct key_help *dash_action_keys(const struct dash *d, const char *view, 
     static const struct key_help day_w[] = {{"r", "rerun the day", true}, {"a", "actions", true}};
     static const struct key_help table_k[] = {{"s", "schema refresh", true},
                                               {"a", "actions", true}};
+    /* A is in the hint bar (first) only when the selected table has drift: dash_draw.c */
+    static const struct key_help table_w[] = {
+        {"s", "schema refresh", true},
+        {"A", "apply drift: add the export's new fields (NULLABLE) to the raw table", false},
+        {"a", "actions", true}};
     static const struct key_help any[] = {{"a", "actions", true}};
     bool ro = d->cfg->general.read_only;
 
     if (strcmp(view, "tables") == 0 || strcmp(view, "schema") == 0) {
-        *n = 2;
-        return table_k;
+        *n = ro ? 2 : 3;
+        return ro ? table_k : table_w;
     }
     if (!ro && strcmp(view, "grid") == 0) {
         *n = 3;
@@ -273,8 +299,8 @@ void dash_strip_draw(struct dash *d, int row)
     last_line(j->log, step, sizeof(step));
     if (act_state_is_final(j->state) && j->why[0])
         snprintf(step, sizeof(step), "%.590s", j->why);
-    snprintf(line, sizeof(line), " %s #%d %s %s%s%s: %s | %s | a: progress", j->verb, j->id,
-             j->target, j->from, strcmp(j->from, j->to) != 0 ? ".." : "",
+    snprintf(line, sizeof(line), " %s #%d %s%s%s%s%s: %s | %s | a: progress", j->verb, j->id,
+             j->target, j->from[0] ? " " : "", j->from, strcmp(j->from, j->to) != 0 ? ".." : "",
              strcmp(j->from, j->to) != 0 ? j->to : "", act_state_name(j->state), step);
     role = j->state == ACT_DONE           ? ROLE_OK
            : j->state == ACT_FAILED       ? ROLE_FAILED

@@ -1,9 +1,10 @@
 /* tui/dash_dialog.c: the confirmation dialog of the dashboard's operator actions, modal, drawn
  * over the focused view. While the action thread plans it says so; then it restates verb,
- * target, days, stages and environment with the preview (days x stages, ETA) and the answer
- * keys — Cancel is the default: Enter, Esc and n cancel, y proceeds; a span beyond
- * GATE_TYPED_AFTER_DAYS days needs the pipeline's name typed. A refusal (nothing was sent) is
- * shown with its reason until dismissed. It never sends anything itself. */
+ * target, days (for a schema-apply: the exact fields the patch adds), stages and environment
+ * with the preview (days x stages, ETA) and the answer keys — Cancel is the default: Enter, Esc
+ * and n cancel, y proceeds; a span beyond GATE_TYPED_AFTER_DAYS days needs the pipeline's name
+ * typed. A refusal (nothing was sent) is shown with its reason until dismissed. It never sends
+ * anything itself. */
 #include <string.h>
 
 #include "tui/dash_int.h"
@@ -87,6 +88,7 @@ void dash_dialog_draw(struct dash *d)
         want += *q == '\n';
     want += j->state != ACT_CONFIRM && j->why[0] ? 4 : 0;
     want += j->state == ACT_CONFIRM && typed_needed(j) ? 1 : 0;
+    want += j->kind == ACT_SCHEMA_APPLY ? 2 : 0; /* the fields wrap */
     rows = want < LINES - 2 ? want : LINES - 2;
     top = (LINES - rows) / 2;
     w = derwin(stdscr, rows, cols, top, left);
@@ -103,13 +105,17 @@ void dash_dialog_draw(struct dash *d)
              j->state == ACT_CONFIRM ? "Confirm:" : "Action:", j->verb, j->target);
     tui_puts(w, 0, 2, title, cols - 4, ROLE_HEAD);
     field(w, &y, cols, "verb", j->verb, 1);
-    field(w, &y, cols, j->kind == ACT_SCHEMA ? "table" : "pipeline", j->target, 1);
-    if (j->n_days > 0)
+    field(w, &y, cols, j->kind == ACT_SCHEMA || j->kind == ACT_SCHEMA_APPLY ? "table" : "pipeline",
+          j->target, 1);
+    if (j->kind == ACT_SCHEMA_APPLY)
+        field(w, &y, cols, "adds", j->fields[0] ? j->fields : "(checking the newest export)", 2);
+    else if (j->n_days > 0)
         snprintf(line, sizeof(line), "%s (%d day%s, %d to run)", days, j->n_days,
                  j->n_days == 1 ? "" : "s", j->n_run);
     else
         snprintf(line, sizeof(line), "%s", days);
-    field(w, &y, cols, "days", line, 1);
+    if (j->kind != ACT_SCHEMA_APPLY)
+        field(w, &y, cols, "days", line, 1);
     field(w, &y, cols, "stages", j->stages[0] ? j->stages : "(planning)", 1);
     field(w, &y, cols, "environment", j->env[0] ? j->env : "(reading)", 3);
     y++;
@@ -117,7 +123,9 @@ void dash_dialog_draw(struct dash *d)
     if (j->state == ACT_QUEUED || j->state == ACT_PLANNING) {
         tui_put(w, y++, 2,
                 j->state == ACT_QUEUED ? "queued: another action is running; it is planned next"
-                                       : "reading the clouds to plan (nothing is sent)...",
+                : j->kind == ACT_SCHEMA_APPLY
+                    ? "checking the drift again from the newest export (nothing is sent)..."
+                    : "reading the clouds to plan (nothing is sent)...",
                 cols - 4, ROLE_ACTIVE);
     } else {
         if (j->state != ACT_CONFIRM && j->why[0]) {

@@ -91,7 +91,12 @@ static void draw_hints(struct dash *d, struct view *v)
     move(LINES - 1, 0);
     attrset(tui_attr(ROLE_BAR));
     hline(' ', COLS);
-    /* the view's keys, "? help", the action keys, then the other global keys */
+    /* "A apply drift" when the selection has drift, the view's keys, "? help", the action
+     * keys, then the other global keys */
+    if (d->sel_drift && !d->cfg->general.read_only) {
+        x += tui_puts(stdscr, LINES - 1, x, "A", COLS - x, ROLE_KEY);
+        x += tui_puts(stdscr, LINES - 1, x, " apply drift  ", COLS - x, ROLE_BAR);
+    }
     for (int pass = 0; pass < 4; pass++) {
         const struct key_help *k = pass == 0   ? v->ops->keys
                                    : pass == 2 ? acts
@@ -158,6 +163,7 @@ void dash_draw(struct dash *d)
     d->view_top = top;
     strip = dash_strip_lines(d);
     w = derwin(stdscr, LINES - top - 2 - strip, COLS, top, 0);
+    d->sel_drift = false; /* the view's draw says whether its selection has drift */
     if (w != NULL) {
         v->ops->draw(v, w, true);
         delwin(w);

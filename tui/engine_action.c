@@ -196,7 +196,8 @@ static void job_free(struct job *j)
 int actor_request(struct actor *a, enum act_kind k, const char *target, const char *from,
                   const char *to, int64_t action_id, struct err *e)
 {
-    static const char *const verbs[] = {"rerun", "backfill", "resume", "abandon", "schema refresh"};
+    static const char *const verbs[] = {"rerun",   "backfill",       "resume",
+                                        "abandon", "schema refresh", "schema-apply"};
     struct job *j = calloc(1, sizeof(*j)), *drop = NULL;
     int id = -1;
 

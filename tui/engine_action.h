@@ -20,7 +20,16 @@
 
 struct actor;
 
-enum act_kind { ACT_RERUN = 0, ACT_BACKFILL, ACT_RESUME, ACT_ABANDON, ACT_SCHEMA };
+/* ACT_SCHEMA: schema refresh (a read, runs at once); ACT_SCHEMA_APPLY: the drift check of a raw
+ * table again, then (confirmed) the additive tables.patch (tui/drift_apply.h). */
+enum act_kind {
+    ACT_RERUN = 0,
+    ACT_BACKFILL,
+    ACT_RESUME,
+    ACT_ABANDON,
+    ACT_SCHEMA,
+    ACT_SCHEMA_APPLY
+};
 
 enum act_state {
     ACT_QUEUED = 0, /* waiting for the thread (another job is running) */
@@ -39,11 +48,12 @@ struct act_job {
     int id;
     enum act_kind kind;
     enum act_state state;
-    char verb[16];    /* "rerun", "backfill", "resume", "abandon", "schema refresh" */
-    char target[512]; /* pipeline or table */
+    char verb[16]; /* "rerun", "backfill", "resume", "abandon", "schema refresh", "schema-apply" */
+    char target[512];                          /* pipeline or table */
     char from[TIME_DAY_LEN], to[TIME_DAY_LEN]; /* "" for a schema refresh */
     int64_t action_id; /* the persisted action (state/actions.h); 0 before the claim */
     char stages[64];   /* "export → transfer → query" */
+    char fields[1024]; /* schema-apply: the fields the patch adds, "Item.x RECORD NULLABLE, …" */
     int n_days, n_run;
     char env[1400]; /* gate_environment() */
     char why[1200]; /* the refusal or failure, with the service's words */
@@ -59,9 +69,9 @@ bool act_state_is_final(enum act_state s);
  * the read end of its wake-up pipe (non-blocking). -1 when it cannot. */
 int actor_start(struct actor **out, const struct config_overrides *ov, int *wake_fd, struct err *e);
 
-/* Queues a job. target: pipeline (rerun, backfill), table (schema); from/to: the days (to only
- * for a backfill); action_id: the interrupted action to resume or abandon. Returns the job's
- * id, or -1 with e when the thread cannot take it. */
+/* Queues a job. target: pipeline (rerun, backfill), table (schema, schema-apply); from/to: the days
+ * (to only for a backfill); action_id: the interrupted action to resume or abandon. Returns the
+ * job's id, or -1 with e when the thread cannot take it. */
 int actor_request(struct actor *a, enum act_kind k, const char *target, const char *from,
                   const char *to, int64_t action_id, struct err *e);
 

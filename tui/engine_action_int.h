@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "state/actions.h"
 #include "tui/action.h"
+#include "tui/drift_apply.h"
 #include "tui/engine_action.h"
 #include "tui/session.h"
 
@@ -22,6 +23,7 @@ struct job {
     struct action_plan p;
     struct db_action old; /* the action resumed or abandoned */
     bool have_old;
+    struct drift_check *dc; /* schema-apply: the check the confirmed patch applies */
 };
 
 struct actor {

@@ -3,13 +3,15 @@
  * flight refuse first; a fresh read of the clouds, the plan, the checks that refuse before any
  * mutating call, the preview; then, after the user's yes, the claim in the database (so no other
  * process starts the same days) and the chain, its progress a line at a time. Schema refresh is
- * a read and runs at once; abandon is confirmed first like the rest. */
+ * a read and runs at once; abandon is confirmed first like the rest; schema-apply checks the
+ * drift again, then (confirmed) patches the new fields in (tui/drift_apply.h). */
 #include "tui/engine_action_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
+#include "tui/drift_apply.h"
 #include "tui/gate.h"
 #include "tui/schema_refresh.h"
 
@@ -24,8 +26,9 @@ static void audit_refused(struct actor *a, struct job *j, const char *why)
 {
     struct err ae = ERR_INIT;
 
-    gate_audit(a->s->db, j->pub.action_id, "outcome", verb_of(j), j->pub.target, j->pub.from, NULL,
-               j->pub.env[0] ? j->pub.env : NULL, "refused", why, &ae);
+    gate_audit(a->s->db, j->pub.action_id, "outcome", verb_of(j), j->pub.target,
+               j->pub.from[0] ? j->pub.from : NULL, NULL, j->pub.env[0] ? j->pub.env : NULL,
+               "refused", why, &ae);
 }
 
 static void refuse(struct actor *a, struct job *j, const struct err *e)
@@ -185,6 +188,80 @@ static void run_schema(struct actor *a, struct job *j)
     actor_set(a, j, rc == 0 ? ACT_DONE : ACT_FAILED, rc == 0 ? "" : e.msg);
 }
 
+/* schema-apply: read-only refuses first; then the drift check again from the newest export
+ * (reads; the check is stored), and the exact fields the patch would add, for the dialog. */
+static void prepare_apply(struct actor *a, struct job *j)
+{
+    struct err e = ERR_INIT;
+    char fields[sizeof(j->pub.fields)], env[1400], why[1400];
+
+    if (gate_writable(a->s->cfg, "schema-apply", &e) != 0) {
+        refuse(a, j, &e);
+        return;
+    }
+    j->dc = malloc(sizeof(*j->dc));
+    if (j->dc == NULL) {
+        actor_set(a, j, ACT_FAILED, "out of memory checking the drift; nothing was sent");
+        return;
+    }
+    drift_check_init(j->dc);
+    if (session_require(a->s, SESSION_NEED_AWS | SESSION_NEED_GOOGLE, &e) != 0 ||
+        drift_check_run(a->s, j->pub.target, j->dc, &e) != 0) {
+        err_prefix(&e,
+                   "schema-apply %s: the drift check failed (nothing was sent): ", j->pub.target);
+        job_release(j);
+        actor_set(a, j, ACT_FAILED, e.msg);
+        return;
+    }
+    drift_added_fields(j->dc, fields, sizeof(fields));
+    pthread_mutex_lock(&a->mu);
+    snprintf(j->pub.target, sizeof(j->pub.target), "%.511s", j->dc->full);
+    buf_puts(&j->preview, buf_cstr(&j->dc->text));
+    snprintf(j->pub.fields, sizeof(j->pub.fields), "%s", fields);
+    snprintf(j->pub.stages, sizeof(j->pub.stages), "tables.patch (additive, etag If-Match)");
+    pthread_mutex_unlock(&a->mu);
+    if (j->dc->dr.n_added == 0) {
+        snprintf(why, sizeof(why),
+                 "nothing to add: %.600s already has every field the export has; nothing was "
+                 "sent",
+                 j->dc->full);
+        job_release(j);
+        actor_set(a, j, ACT_NOTHING, why);
+        return;
+    }
+    gate_environment(a->s, env, sizeof(env)); /* an STS read */
+    pthread_mutex_lock(&a->mu);
+    snprintf(j->pub.env, sizeof(j->pub.env), "%s", env);
+    pthread_mutex_unlock(&a->mu);
+    actor_set(a, j, ACT_CONFIRM, NULL);
+}
+
+/* Confirmed: the audited additive patch, the re-read, the check stored again. */
+static void run_apply(struct actor *a, struct job *j)
+{
+    struct err e = ERR_INIT;
+    char why[1200];
+    bool drifted = true;
+    FILE *f = actor_stream(a, &j->log);
+    int rc = -1;
+
+    actor_set(a, j, ACT_RUNNING, NULL);
+    if (f == NULL) {
+        err_set(&e, ERR_NOMEM, "out of memory; nothing was sent");
+    } else {
+        fprintf(f, "tables.patch of %s adding %s\n", j->pub.target, j->pub.fields);
+        rc = drift_apply(a->s, j->dc, j->pub.env, f, &drifted, &e);
+        fclose(f);
+    }
+    if (rc == 0)
+        snprintf(why, sizeof(why), "%d field(s) added; %s", j->dc->dr.n_added,
+                 drifted ? "drift remains (changed types are not patched)" : "no drift left");
+    else
+        snprintf(why, sizeof(why), "schema-apply %.400s: %.700s", j->pub.target, e.msg);
+    job_release(j);
+    actor_set(a, j, rc == 0 ? ACT_DONE : ACT_FAILED, why);
+}
+
 void job_prepare(struct actor *a, struct job *j)
 {
     bool cancelled;
@@ -195,6 +272,8 @@ void job_prepare(struct actor *a, struct job *j)
     }
     if (j->pub.kind == ACT_ABANDON)
         prepare_abandon(a, j);
+    else if (j->pub.kind == ACT_SCHEMA_APPLY)
+        prepare_apply(a, j);
     else
         prepare_chain(a, j);
     pthread_mutex_lock(&a->mu);
@@ -265,6 +344,10 @@ void job_run(struct actor *a, struct job *j)
         run_abandon(a, j);
         return;
     }
+    if (j->pub.kind == ACT_SCHEMA_APPLY) {
+        run_apply(a, j);
+        return;
+    }
     id = claim(a, j, &e);
     if (id < 0) {
         err_prefix(&e, "%s refused: ", verb_of(j));
@@ -306,5 +389,10 @@ void job_release(struct job *j)
     if (j->have_old) {
         db_action_release(&j->old);
         j->have_old = false;
+    }
+    if (j->dc != NULL) {
+        drift_check_release(j->dc);
+        free(j->dc);
+        j->dc = NULL;
     }
 }

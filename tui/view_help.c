@@ -1,5 +1,6 @@
-/* tui/view_help.c: `?` — every key of the view it was opened from, then the global keys and
- * the `:` commands. Static text; reads nothing. */
+/* tui/view_help.c: `?` — every key of the view it was opened from (a key that is also a key
+ * everywhere, like the lists' `f`, only once, there), then the global keys and the `:`
+ * commands. Static text; reads nothing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,15 @@ static void help_update(struct view *v)
     (void)v;
 }
 
+/* Whether key k is one of the keys everywhere (listed once, in that section). */
+static bool is_global(const struct key_help *k)
+{
+    for (size_t i = 0; i < sizeof(global_keys) / sizeof(global_keys[0]); i++)
+        if (strcmp(k->key, global_keys[i].key) == 0 && strcmp(k->what, global_keys[i].what) == 0)
+            return true;
+    return false;
+}
+
 static int section(WINDOW *w, int y, int skip, int rows, int cols, const char *title,
                    const struct key_help *k, size_t n)
 {
@@ -57,6 +67,10 @@ static int section(WINDOW *w, int y, int skip, int rows, int cols, const char *t
         tui_put(w, y - skip, 0, title, cols, ROLE_HEAD);
     y++;
     for (size_t i = 0; i < n; i++, y++) {
+        if (k != global_keys && is_global(&k[i])) {
+            y--;
+            continue;
+        }
         if (y - skip < 0 || y - skip >= rows)
             continue;
         tui_put(w, y - skip, 2, k[i].key, 12, ROLE_ACTIVE);

@@ -4,7 +4,8 @@
  * When the last `schema refresh --from-export` check of the table found drift (db_get_drift),
  * its items come first — "+ attr" NEW (the next transfer fails on it), "~ attr" CHANGED,
  * "- attr" GONE — in the warning colour, and the pane under the list says when and from
- * which export it was found and the command that adds the new fields. Both are read from the
+ * which export it was found and the command that adds the new fields (or A here: the
+ * dashboard's schema-apply, confirmed first). Both are read from the
  * history database on each history change, like every view; nothing here calls a service. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ struct schema {
     bool has_drift;        /* that check found new or changed attributes */
     size_t n_drift_rows;
     const char *table; /* v->arg */
+    bool read_only;    /* the pane offers A only when mutations are allowed */
 };
 
 static const struct lv_col cols[] = {
@@ -134,7 +136,9 @@ static void drift_detail(void *ctx, size_t row, struct buf *b)
     buf_printf(b, "  %s\n", arn ? arn + 7 : d->export_arn ? d->export_arn : "(not known)");
     if (d->new_attrs > 0) {
         buf_printf(b, "fix: pipetop schema refresh %s --from-export --apply\n", s->table);
-        buf_puts(b, "  (adds only the new fields, NULLABLE; asks to confirm; audited)\n");
+        buf_puts(b, s->read_only
+                        ? "  (adds only the new fields, NULLABLE; asks to confirm; audited)\n"
+                        : "  or A here (adds only the new fields, NULLABLE; confirmed; audited)\n");
     } else if (d->changed > 0) {
         buf_puts(b, "changed types are not patched: the raw table keeps its types; check\n");
         buf_puts(b, "  the export's writer or the flattening query\n");
@@ -206,6 +210,7 @@ static int schema_open(struct view *v)
     }
     s->lv.sort_col = -1;
     s->table = v->arg;
+    s->read_only = v->d->cfg->general.read_only;
     v->priv = s;
     return 0;
 }
@@ -266,8 +271,10 @@ static void schema_update(struct view *v)
 static void schema_draw(struct view *v, WINDOW *w, bool focused)
 {
     struct schema *s = v->priv;
-    (void)focused;
+
     lv_draw(&s->lv, w, v->d);
+    if (focused && s->has_drift && s->drift.new_attrs > 0)
+        v->d->sel_drift = true;
 }
 
 static enum key_result schema_key(struct view *v, int ch)
@@ -276,6 +283,16 @@ static enum key_result schema_key(struct view *v, int ch)
 
     if (ch == 's') {
         dash_action(v->d, ACT_SCHEMA, v->arg, NULL, NULL, 0);
+        return KR_HANDLED;
+    }
+    if (ch == 'A') {
+        if ((s->has_drift && s->drift.new_attrs > 0) || v->d->cfg->general.read_only)
+            dash_action(v->d, ACT_SCHEMA_APPLY, v->arg, NULL, NULL, 0);
+        else
+            dash_msg(v->d, ROLE_NONE,
+                     "%s has no new attributes to apply (as last checked; `pipetop schema "
+                     "refresh %s --from-export` checks again)",
+                     v->arg, v->arg);
         return KR_HANDLED;
     }
     return lv_key(&s->lv, v->d, ch);

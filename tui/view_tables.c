@@ -137,8 +137,12 @@ static void detail(void *ctx, size_t row, struct buf *b)
         buf_printf(b, "DRIFT found %s vs the newest export: %d new, %d changed, %d gone\n",
                    out_time(dr->checked_ms, when, sizeof(when)), dr->new_attrs, dr->changed,
                    dr->gone);
-        buf_printf(b, "  %sEnter shows the diff and the fix\n",
-                   dr->new_attrs > 0 ? "the next transfer fails on the new attributes; " : "");
+        if (dr->new_attrs > 0 && !s->d->cfg->general.read_only)
+            buf_puts(b, "  the next transfer fails on the new attributes; Enter: the diff; A adds "
+                        "them\n");
+        else
+            buf_printf(b, "  %sEnter: the diff and the fix\n",
+                       dr->new_attrs > 0 ? "the next transfer fails on the new attributes; " : "");
     }
     if (stale(s, row))
         buf_printf(b, "stale: not modified for more than 48 hours\n");
@@ -251,8 +255,12 @@ static void tables_update(struct view *v)
 static void tables_draw(struct view *v, WINDOW *w, bool focused)
 {
     struct tables *s = v->priv;
-    (void)focused;
+    size_t r;
+
     lv_draw(&s->lv, w, v->d);
+    r = lv_current(&s->lv);
+    if (focused && r != (size_t)-1 && r < s->n && s->drift[r] != NULL)
+        v->d->sel_drift = s->drift[r]->new_attrs > 0;
 }
 
 static enum key_result tables_key(struct view *v, int ch)
@@ -269,6 +277,16 @@ static enum key_result tables_key(struct view *v, int ch)
     }
     if (ch == 's' && r != (size_t)-1) {
         dash_action(v->d, ACT_SCHEMA, s->names[r], NULL, NULL, 0);
+        return KR_HANDLED;
+    }
+    if (ch == 'A' && r != (size_t)-1) {
+        if ((s->drift[r] != NULL && s->drift[r]->new_attrs > 0) || v->d->cfg->general.read_only)
+            dash_action(v->d, ACT_SCHEMA_APPLY, s->names[r], NULL, NULL, 0);
+        else
+            dash_msg(v->d, ROLE_NONE,
+                     "%s has no new attributes to apply (as last checked; `pipetop schema "
+                     "refresh %s --from-export` checks again)",
+                     s->names[r], s->names[r]);
         return KR_HANDLED;
     }
     return lv_key(&s->lv, v->d, ch);

@@ -3,7 +3,7 @@
 # (send-keys / capture-pane) on a fixture history database written through state/ by mkdb:
 # the grid with glyphs, n to the failed day, Enter for its detail, / filter, :tables and the
 # schema with Japanese descriptions, ? help, @ command log, resize to 160x48 and below 80x24,
-# NO_COLOR, q and SIGTERM restoring the terminal; read-only refusing r/R/s in every view with
+# NO_COLOR, q and SIGTERM restoring the terminal; read-only refusing r/R/A in every view with
 # no mutating call; and, against the fake cloud stalling every
 # call for 20 s, keys that still answer at once.
 set -u
@@ -249,6 +249,8 @@ if [ -n "$FAKECLOUD" ] && [ -x "$FAKECLOUD" ] &&
         expect "rerun refused: read-only mode is on"
         keys R
         expect "backfill refused: read-only mode is on"
+        keys A
+        expect "schema-apply refused: read-only mode is on"
         keys s
         case $v in
         grid | day) expect "s refreshes a table's schema" ;;
