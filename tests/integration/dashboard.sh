@@ -27,28 +27,13 @@ export HOME="$tmp/home" PIPETOP_TIMEZONE=UTC
 mkdir -p "$HOME"
 "$MKDB" "$tmp/h.db" >/dev/null || { echo "FAIL: mkdb"; exit 1; }
 
-screen() { $T capture-pane -p -t dash; }
 fail() {
     echo "FAIL: $*"
     screen | sed 's/^/    | /'
     fails=$((fails + 1))
 }
-# PIPETOP_TEST_SLOW=N stretches every wait N times (pipetop under valgrind: make
-# valgrind-integration); 1 by default.
-slow=${PIPETOP_TEST_SLOW:-1}
-# wait_for TEXT [TRIES]: the screen shows TEXT within TRIES x 0.1 s (default 3 s), times slow.
-wait_for() {
-    i=0
-    while ! screen | grep -qF -- "$1"; do
-        i=$((i + 1))
-        [ "$i" -ge $((${2:-30} * slow)) ] && return 1
-        sleep 0.1
-    done
-    return 0
-}
+. tests/integration/tmux_lib.inc
 expect() { wait_for "$1" || fail "screen lacks: $1"; }
-absent() { screen | grep -qF -- "$1" && fail "screen still shows: $1"; }
-keys() { $T send-keys -t dash "$@"; }
 
 # start ENV...: runs the dashboard in a fresh 80x24 pane; its exit status is printed after it.
 start() {

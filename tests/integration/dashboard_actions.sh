@@ -23,24 +23,12 @@ tcleanup() {
 }
 trap tcleanup EXIT
 
-screen() { $T capture-pane -p -t dash; }
 tfail() {
     fail "$*"
     screen | sed 's/^/    | /'
 }
-# PIPETOP_TEST_SLOW=N stretches every wait N times (pipetop under valgrind); 1 by default.
-slow=${PIPETOP_TEST_SLOW:-1}
-wait_for() { # TEXT [TRIES of 0.1 s, default 30]
-    i=0
-    while ! screen | grep -qF -- "$1"; do
-        i=$((i + 1))
-        [ "$i" -ge $((${2:-30} * slow)) ] && return 1
-        sleep 0.1
-    done
-    return 0
-}
+. tests/integration/tmux_lib.inc
 expect() { wait_for "$1" "${2:-30}" || tfail "screen lacks: $1"; }
-keys() { $T send-keys -t dash "$@"; }
 
 # dash COLSxLINES: the dashboard on the fake cloud in a fresh pane; its pid in $dir/pid.
 dash() {

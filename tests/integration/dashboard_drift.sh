@@ -26,26 +26,13 @@ cleanup() {
 trap 'cleanup; rm -rf "$tmp"' EXIT
 command -v tmux >/dev/null || { echo "FAIL: tmux is needed"; exit 1; }
 
-screen() { $T capture-pane -p -t dash; }
 fail() {
     echo "FAIL: $*"
     screen | sed 's/^/    | /'
     fails=$((fails + 1))
 }
-# PIPETOP_TEST_SLOW=N stretches every wait N times (pipetop under valgrind); 1 by default.
-slow=${PIPETOP_TEST_SLOW:-1}
-wait_for() {
-    i=0
-    while ! screen | grep -qF -- "$1"; do
-        i=$((i + 1))
-        [ "$i" -ge $((${2:-30} * slow)) ] && return 1
-        sleep 0.1
-    done
-    return 0
-}
+. tests/integration/tmux_lib.inc
 expect() { wait_for "$1" || fail "screen lacks: $1"; }
-absent() { screen | grep -qF -- "$1" && fail "screen still shows: $1"; }
-keys() { $T send-keys -t dash "$@"; }
 
 # the history: a refresh of the demo world and one drift check of raw.users
 "$FAKECLOUD" --scenario tests/scenarios/demo.json --workdir "$tmp" >"$tmp/out" 2>"$tmp/err" &
