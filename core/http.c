@@ -50,9 +50,9 @@ struct call {
 struct http_client {
     CURLM *multi;
     struct http_options opt;
-    struct call *waiting; /* queued or waiting to retry, in submission order */
+    struct call *waiting;      /* queued or waiting to retry, in submission order */
     struct call *waiting_last; /* its last call (NULL when empty): appends are O(1) */
-    struct call *running; /* on the wire */
+    struct call *running;      /* on the wire */
     int in_flight;
     uint64_t rng;
     CURL *pool[EASY_POOL];
@@ -622,10 +622,10 @@ restart:
         if (call->due_mono <= now && c->in_flight < c->opt.max_in_flight) {
             *p = call->next;
             if (call == c->waiting_last) /* p is the previous call's next, or the head */
-                c->waiting_last = p == &c->waiting
-                                      ? NULL
-                                      : (struct call *)(void *)((char *)p -
-                                                                offsetof(struct call, next));
+                c->waiting_last =
+                    p == &c->waiting
+                        ? NULL
+                        : (struct call *)(void *)((char *)p - offsetof(struct call, next));
             call->next = NULL;
             start_attempt(call); /* may finish the call and queue new ones */
             goto restart;

@@ -4,6 +4,7 @@
  * caller's gate has passed — the one audited tables.patch with the table's etag. Never asks,
  * never removes or retypes a field. */
 #include "tui/drift_apply.h"
+#include "tui/schema_refresh.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -74,26 +75,7 @@ static int find_pipeline(struct db *db, struct drift_check *x, struct err *e)
 static int get_table(struct session *s, const struct drift_check *x, struct table_meta *m,
                      char **etag, struct err *e)
 {
-    struct http_request req;
-    struct http_response resp;
-    struct err he = ERR_INIT;
-    int rc = -1;
-
-    memset(&resp, 0, sizeof(resp));
-    if (bq_build_get_table(&req, session_bigquery_endpoint(s), x->p, x->d, x->t, e) != 0)
-        return -1;
-    req.prepare = gauth_prepare;
-    req.prepare_ctx = s->gauth;
-    if (http_do(s->http, &req, &resp, &he) != 0) {
-        if (resp.status >= 300)
-            bq_error(e, "tables.get", resp.status, &resp.headers, resp.body.data, resp.body.len);
-        else
-            *e = he;
-    } else {
-        rc = bq_parse_table(m, etag, resp.body.data, resp.body.len, e);
-    }
-    http_response_release(&resp);
-    return rc;
+    return schema_get_table(s, x->p, x->d, x->t, m, etag, e);
 }
 
 static void print_drift(const struct drift *d, const struct drift_check *x, const char *arn,

@@ -40,8 +40,9 @@ static int split_name(const char *name, const char *def, char *p, char *d, char 
     return 0;
 }
 
-static int get_table(struct session *s, const char *p, const char *d, const char *t,
-                     struct table_meta *out, struct err *e)
+/* (declared in tui/schema_refresh.h) */
+int schema_get_table(struct session *s, const char *p, const char *d, const char *t,
+                     struct table_meta *out, char **etag, struct err *e)
 {
     struct http_request req;
     struct http_response resp;
@@ -59,7 +60,7 @@ static int get_table(struct session *s, const char *p, const char *d, const char
         else
             *e = he;
     } else {
-        rc = bq_parse_table(out, NULL, resp.body.data, resp.body.len, e);
+        rc = bq_parse_table(out, etag, resp.body.data, resp.body.len, e);
     }
     http_response_release(&resp);
     return rc;
@@ -131,7 +132,7 @@ int schema_refresh_one(struct session *s, const char *name, FILE *out, struct er
         return -1;
     gate_audit(s->db, 0, "intent", "schema-refresh", full, NULL, NULL, env, NULL,
                "BigQuery tables.get (a read), then store a new schema version if it changed", &ae);
-    if (get_table(s, p, d, t, &m, e) == 0 && store(s->db, &m, full, &added, e) == 0 &&
+    if (schema_get_table(s, p, d, t, &m, NULL, e) == 0 && store(s->db, &m, full, &added, e) == 0 &&
         schema_diff(old, n_old, m.fields, m.n_fields, &diff, &c, e) == 0)
         rc = 0;
     if (rc == 0)

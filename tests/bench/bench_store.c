@@ -124,17 +124,22 @@ static double bench_bare(const char *path, int pipelines, int days, int same_sch
     double t;
 
     if (sqlite3_open(path, &h) != SQLITE_OK ||
-        sqlite3_exec(h, same_schema ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_spill=16000;"
-                                    : bare_schema, 0, 0, 0) != SQLITE_OK ||
+        sqlite3_exec(
+            h,
+            same_schema
+                ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_spill=16000;"
+                : bare_schema,
+            0, 0, 0) != SQLITE_OK ||
         sqlite3_prepare_v2(h, bare_insert, -1, &st, NULL) != SQLITE_OK)
         die("bare sqlite", sqlite3_errmsg(h));
     if (same_schema) {
         sqlite3_exec(h, "BEGIN", 0, 0, 0);
         for (int p = 0; p < pipelines; p++) {
             char sql[128];
-            snprintf(sql, sizeof(sql),
-                     "INSERT INTO pipelines (name, source_kind) VALUES ('pipeline-%03d', 'dynamodb')",
-                     p);
+            snprintf(
+                sql, sizeof(sql),
+                "INSERT INTO pipelines (name, source_kind) VALUES ('pipeline-%03d', 'dynamodb')",
+                p);
             if (sqlite3_exec(h, sql, 0, 0, 0) != SQLITE_OK)
                 die("bare pipelines", sqlite3_errmsg(h));
         }
