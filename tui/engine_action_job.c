@@ -111,11 +111,23 @@ static void prepare_abandon(struct actor *a, struct job *j)
     actor_set(a, j, ACT_CONFIRM, NULL);
 }
 
+/* Planned: the environment the dialog restates (an STS read), then the question. */
+static void ask(struct actor *a, struct job *j)
+{
+    char env[1400];
+
+    gate_environment(a->s, env, sizeof(env));
+    pthread_mutex_lock(&a->mu);
+    snprintf(j->pub.env, sizeof(j->pub.env), "%s", env);
+    pthread_mutex_unlock(&a->mu);
+    actor_set(a, j, ACT_CONFIRM, NULL);
+}
+
 static void prepare_chain(struct actor *a, struct job *j)
 {
     struct err e = ERR_INIT;
     const char *to = j->pub.kind == ACT_RERUN ? NULL : j->pub.to;
-    char *text = NULL, stages[64], env[1400];
+    char *text = NULL, stages[64];
     size_t len = 0;
     FILE *f;
 
@@ -162,11 +174,7 @@ static void prepare_chain(struct actor *a, struct job *j)
                   "nothing to rerun: every day is green or not due; nothing was sent");
         return;
     }
-    gate_environment(a->s, env, sizeof(env)); /* an STS read */
-    pthread_mutex_lock(&a->mu);
-    snprintf(j->pub.env, sizeof(j->pub.env), "%s", env);
-    pthread_mutex_unlock(&a->mu);
-    actor_set(a, j, ACT_CONFIRM, NULL);
+    ask(a, j);
 }
 
 static void run_schema(struct actor *a, struct job *j)
@@ -193,7 +201,7 @@ static void run_schema(struct actor *a, struct job *j)
 static void prepare_apply(struct actor *a, struct job *j)
 {
     struct err e = ERR_INIT;
-    char fields[sizeof(j->pub.fields)], env[1400], why[1400];
+    char fields[sizeof(j->pub.fields)], why[1400];
 
     if (gate_writable(a->s->cfg, "schema-apply", &e) != 0) {
         refuse(a, j, &e);
@@ -229,11 +237,7 @@ static void prepare_apply(struct actor *a, struct job *j)
         actor_set(a, j, ACT_NOTHING, why);
         return;
     }
-    gate_environment(a->s, env, sizeof(env)); /* an STS read */
-    pthread_mutex_lock(&a->mu);
-    snprintf(j->pub.env, sizeof(j->pub.env), "%s", env);
-    pthread_mutex_unlock(&a->mu);
-    actor_set(a, j, ACT_CONFIRM, NULL);
+    ask(a, j);
 }
 
 /* Confirmed: the audited additive patch, the re-read, the check stored again. */
