@@ -147,20 +147,29 @@ static void drift_detail(void *ctx, size_t row, struct buf *b)
     }
 }
 
+/* Room for one more row. */
+static int grow_rows(struct schema *s)
+{
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    struct srow *r;
+
+    if (s->n < s->cap)
+        return 0;
+    if ((r = realloc(s->rows, cap * sizeof(*r))) == NULL)
+        return -1;
+    s->rows = r;
+    s->cap = cap;
+    return 0;
+}
+
 /* Drift items first, as rows; "+ referral_code" (ASCII in every mode). */
 static int add_drift_rows(struct schema *s)
 {
     for (size_t i = 0; i < s->drift.n_items; i++) {
         const struct db_drift_item *it = &s->drift.items[i];
         char mark = strcmp(it->kind, "new") == 0 ? '+' : strcmp(it->kind, "gone") == 0 ? '-' : '~';
-        if (s->n == s->cap) {
-            size_t cap = s->cap ? s->cap * 2 : 64;
-            struct srow *r = realloc(s->rows, cap * sizeof(*r));
-            if (r == NULL)
-                return -1;
-            s->rows = r;
-            s->cap = cap;
-        }
+        if (grow_rows(s) != 0)
+            return -1;
         s->rows[s->n].f = NULL;
         s->rows[s->n].drift = it;
         snprintf(s->rows[s->n].tree, sizeof(s->rows[s->n].tree), "%c %s", mark, it->path);
@@ -180,14 +189,8 @@ static int add_rows(struct schema *s, const struct schema_field *f, size_t n, co
                                         : (last ? "`- " : "|- ");
         const char *cont = depth == 0 ? "" : utf8 ? (last ? "   " : "│  ") : (last ? "   " : "|  ");
         char next[300];
-        if (s->n == s->cap) {
-            size_t cap = s->cap ? s->cap * 2 : 64;
-            struct srow *r = realloc(s->rows, cap * sizeof(*r));
-            if (r == NULL)
-                return -1;
-            s->rows = r;
-            s->cap = cap;
-        }
+        if (grow_rows(s) != 0)
+            return -1;
         s->rows[s->n].f = &f[i];
         s->rows[s->n].drift = NULL;
         snprintf(s->rows[s->n].tree, sizeof(s->rows[s->n].tree), "%s%s%s", prefix, branch,
