@@ -68,16 +68,7 @@ grep -q "refused" "$dir/a.err" "$dir/b.err" || fail "the second rerun did not sa
 # SIGKILL between two stages (the Aurora pipeline's failed export day), then resume.
 start kill "w['pipelines'][3]['work_seconds'] = 3"
 d11=$(day -11)
-"$PIPETOP" rerun appdb/orders --date "$d11" --yes >"$dir/k1.out" 2>"$dir/k1.err" </dev/null &
-k=$!
-i=0
-until sqlite3 "$PIPETOP_DB" "SELECT step FROM actions" 2>/dev/null | grep -q "transfer started"; do
-    i=$((i + 1))
-    [ $i -gt 300 ] && break
-    sleep 0.1
-done
-kill -9 $k 2>/dev/null
-wait $k 2>/dev/null
+kill_at_step "transfer started" rerun appdb/orders --date "$d11" --yes
 [ "$(sqlite3 "$PIPETOP_DB" "SELECT status FROM actions")" = running ] ||
     fail "killed action: $(sqlite3 "$PIPETOP_DB" "SELECT status, step FROM actions")"
 pt 1 list actions

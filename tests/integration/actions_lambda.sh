@@ -71,16 +71,7 @@ has faudit.out "Task timed out after 900.00 seconds"
 start kill "w['pipelines'][3]['work_seconds'] = 3"
 lambda_config orders aurora:appdb/orders
 d11=$(day -11)
-"$PIPETOP" rerun orders --date "$d11" --yes >"$dir/k1.out" 2>"$dir/k1.err" </dev/null &
-k=$!
-i=0
-until sqlite3 "$PIPETOP_DB" "SELECT step FROM actions" 2>/dev/null | grep -q "export started"; do
-    i=$((i + 1))
-    [ $i -gt 300 ] && break
-    sleep 0.1
-done
-kill -9 $k 2>/dev/null
-wait $k 2>/dev/null
+kill_at_step "export started" rerun orders --date "$d11" --yes
 step=$(sqlite3 "$PIPETOP_DB" "SELECT status, step FROM actions")
 case "$step" in
 "running|$d11 export started appdb-$d11-rerun-"*) ;;
